@@ -1,13 +1,13 @@
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using TokenFunction.Auth;
 using TokenFunction.Secrets;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
-var apiKey = builder.Configuration["LIVEKIT_API_KEY"] ?? "devkey";
-var apiSecret = builder.Configuration["LIVEKIT_API_SECRET"] ?? "secret";
-builder.Services.AddSingleton<IKeyProvider>(new StaticKeyProvider(new ApiCredentials(apiKey, apiSecret)));
 builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddKeyProvider(builder.Configuration);
+builder.Services.AddCallerAuthentication(builder.Configuration);
 
 builder.Build().Run();
