@@ -49,7 +49,7 @@ internal static class TextRules
         return true;
     }
 
-    private const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
+    internal const string Alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
 
     /// <summary>A generated room or identity: <paramref name="prefix"/> and 12 random characters (60 bits).</summary>
     public static string NewId(string prefix) =>

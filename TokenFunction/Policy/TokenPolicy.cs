@@ -12,7 +12,7 @@ namespace TokenFunction.Policy;
 /// </summary>
 public sealed class TokenPolicy
 {
-    private const int MaxAgentDispatches = 8;
+    internal const int MaxAgentDispatches = 8;
 
     // Fields that would ask for more than a participant's grants, in any spelling (compared without '_' and case).
     // A false or null value asks for nothing and is let through; anything else is refused.
