@@ -23,9 +23,9 @@ public sealed class ProcessEnvironment;
 [Collection(nameof(ProcessEnvironment))]
 public sealed class KeyVaultSdkWiringTests
 {
-    private const string Tenant = "72f988bf-0000-4000-8000-2d7cd011db47";
-    private const string Version = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
-    private const string SecretValue = "fake-vault-secret-value-7c1d";
+    internal const string Tenant = "72f988bf-0000-4000-8000-2d7cd011db47";
+    internal const string Version = "0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    internal const string SecretValue = "fake-vault-secret-value-7c1d";
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
     [Fact]
