@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.LiveKit;
 
 public sealed class AccessTokenRefusalTests
 {
-    private const string Secret = "refusal-test-secret-do-not-leak-0123456789";
+    internal const string Secret = "refusal-test-secret-do-not-leak-0123456789";
     private static readonly DateTimeOffset s_now = new(2026, 11, 28, 4, 30, 0, TimeSpan.Zero);
 
     private static AccessToken Token() => new("APIkey", Secret, new FakeTimeProvider(s_now));

@@ -9,7 +9,7 @@ namespace TokenFunction.Tests.LiveKit;
 /// <summary>Microsoft.IdentityModel as a second, independent JWT implementation (it needs secrets of 32+ bytes).</summary>
 public sealed class IdentityModelCrossCheckTests
 {
-    private const string Key = "APIcrossCheck";
+    internal const string Key = "APIcrossCheck";
 
     public static TheoryData<string> LongSecrets =>
     [

@@ -6,8 +6,8 @@ namespace TokenFunction.Tests.LiveKit;
 
 public sealed class TokenVerifierTests
 {
-    private const string Key = "devkey";
-    private const string Secret = "secret";
+    internal const string Key = "devkey";
+    internal const string Secret = "secret";
     private static readonly DateTimeOffset s_now = new(2026, 11, 28, 4, 30, 0, TimeSpan.Zero);
     private static readonly long s_nowSeconds = s_now.ToUnixTimeSeconds();
 
