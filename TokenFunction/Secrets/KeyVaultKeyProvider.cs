@@ -209,9 +209,15 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     // Caller holds _gate. Task.Run keeps the SDK call off the caller's stack and, because the fetch takes _gate to
     // publish its result, guarantees _inflight is assigned before the fetch can clear it.
+    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it.
     private void StartFetch()
     {
-        var fetch = Task.Run(FetchAsync);
+        Task<ApiCredentials> fetch;
+        using (ExecutionContext.SuppressFlow())
+        {
+            fetch = Task.Run(FetchAsync);
+        }
+
         _inflight = fetch;
 
         // Background refreshes have no awaiter; observe their failure (already logged) so it is not reported unobserved.
