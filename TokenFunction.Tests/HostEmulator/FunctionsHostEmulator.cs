@@ -70,6 +70,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
                 : e.Message;
             throw new WorkerStartException(
                 $"The Functions worker failed to start ({what}): {reason}{Environment.NewLine}Worker output:{Environment.NewLine}{emulator.Diagnostics}",
+                exitCode,
                 e);
         }
     }

@@ -16,4 +16,13 @@ public sealed class WorkerStartException : Exception
         : base(message, innerException)
     {
     }
+
+    public WorkerStartException(string message, int? exitCode, Exception innerException)
+        : base(message, innerException)
+    {
+        ExitCode = exitCode;
+    }
+
+    /// <summary>The worker's exit code when it exited during start-up; null when it was still running (and was stopped).</summary>
+    public int? ExitCode { get; }
 }
