@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>A bad setting must stop the app at start-up with a message that names it, never leave it half working.</summary>
 public sealed class StartupFailureEndToEndTests(ITestOutputHelper output)
 {
-    private const string DistinctiveSecret = "never-print-me-0123456789abcdef0123456789";
+    internal const string DistinctiveSecret = "never-print-me-0123456789abcdef0123456789";
 
     [Theory]
     [InlineData("LIVEKIT_API_SECRET")]
