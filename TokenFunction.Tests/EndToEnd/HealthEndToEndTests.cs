@@ -19,6 +19,17 @@ public sealed class HealthEndToEndTests(WorkerFixture worker) : IClassFixture<Wo
     }
 
     [Fact]
+    public async Task Health_also_answers_a_caller_that_sends_a_key()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("api/health", UriKind.Relative));
+        request.Headers.Add("x-functions-key", worker.Emulator.FunctionKey);
+
+        using var response = await worker.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
     public void The_worker_indexed_health_as_an_anonymous_get_under_the_route_prefix()
     {
         var health = Assert.Single(worker.Emulator.Functions, f => f.Name == "health");

@@ -5,8 +5,14 @@ namespace TokenFunction.Tests.HostEmulator;
 /// <summary>How the emulator runs the worker: where the app is, its settings, its keys and how long to wait.</summary>
 public sealed class FunctionsHostEmulatorOptions
 {
+    private string? _appDirectory;
+
     /// <summary>The worker's build or publish output: worker.config.json, host.json and the app's assemblies.</summary>
-    public string AppDirectory { get; set; } = TokenFunctionBuild.OutputDirectory;
+    public string AppDirectory
+    {
+        get => _appDirectory ??= TokenFunctionBuild.OutputDirectory;
+        set => _appDirectory = value;
+    }
 
     /// <summary>App settings, passed to the worker as environment variables (as the host does). Null removes one.</summary>
     public IDictionary<string, string?> AppSettings { get; } = new Dictionary<string, string?>(StringComparer.Ordinal);
