@@ -7,7 +7,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>Many overlapping invocations: every one answered, each with its own token, all valid.</summary>
 public sealed class ConcurrentTokensEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
-    private const int Requests = 500;
+    internal const int Requests = 500;
 
     [Fact]
     public async Task Five_hundred_concurrent_token_requests_are_all_answered_with_their_own_valid_token()

@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>GET|POST /api/connection-details (sandbox-compatible) through the host emulator against the real worker.</summary>
 public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
-    private const string Path = "api/connection-details";
+    internal const string Path = "api/connection-details";
 
     private string Key => worker.Emulator.FunctionKey;
 

@@ -7,7 +7,7 @@ namespace TokenFunction.Tests.EndToEnd;
 /// <summary>POST /api/token through the host emulator against the real worker (http-contract.md).</summary>
 public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
-    private const string Path = "api/token";
+    internal const string Path = "api/token";
 
     private string Key => worker.Emulator.FunctionKey;
 
