@@ -14,11 +14,12 @@ namespace TokenFunction.Auth;
 public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, IDisposable
 {
     /// <summary>
-    /// With this switch on, a refresh requested for an unknown <c>kid</c> completes before the retry, so the first token
-    /// signed with a rolled-over key already validates. Without it the refresh runs in the background and that first
-    /// caller would be refused. Refreshes stay rate-limited by <see cref="CallerAuthenticationOptions.MetadataRefreshInterval"/>.
+    /// With this switch on (TokenFunction.csproj sets it in the runtime configuration, as IdentityModel reads it once at
+    /// first use), a refresh requested for an unknown <c>kid</c> completes before the retry, so the first token signed
+    /// with a rolled-over key already validates. Without it the refresh runs in the background and only later callers
+    /// see the new key. Refreshes stay rate-limited by <see cref="CallerAuthenticationOptions.MetadataRefreshInterval"/>.
     /// </summary>
-    internal const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
+    public const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
 
     private const int s_maxIdentityLength = 256;
     private static readonly TimeSpan s_metadataTimeout = TimeSpan.FromSeconds(10);
@@ -69,7 +70,6 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
             };
         }
 
-        AppContext.SetSwitch(BlockingRefreshSwitch, true);
         _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
             metadataAddress,
             new OpenIdConnectConfigurationRetriever(),
@@ -224,7 +224,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         SecurityTokenNoExpirationException => ("no_expiry", "The token has no expiry time."),
         SecurityTokenInvalidLifetimeException => ("lifetime", "The token's lifetime is not valid."),
         SecurityTokenInvalidAudienceException => ("audience", "The token was not issued for this service (audience)."),
-        SecurityTokenInvalidIssuerException => ("issuer", "The token was not issued by the configured identity provider."),
+        SecurityTokenInvalidIssuerException => ("issuer", "The token's issuer is not the configured identity provider."),
         SecurityTokenInvalidAlgorithmException => ("algorithm", "The token's signing algorithm is not accepted."),
         SecurityTokenSignatureKeyNotFoundException => ("unknown_key", "The token was signed with a key the identity provider does not publish."),
         SecurityTokenInvalidSignatureException => ("signature", "The token's signature is not valid."),
