@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.Auth;
 
 public sealed class BearerCallerAuthenticatorTests
 {
-    private const string Audience = "api://token-service";
+    private const string s_audience = "api://token-service";
 
     private static readonly IssuerKey s_rsa = IssuerKey.Rsa("rsa-1");
     private static readonly IssuerKey s_ec = IssuerKey.Ecdsa("ec-1");
@@ -16,7 +16,7 @@ public sealed class BearerCallerAuthenticatorTests
     {
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa, s_ec);
         using var harness = new Harness(issuer);
-        var token = issuer.CreateToken(s_rsa, Audience, Claims(("sub", "alice-123"), ("name", "Alice"), ("identity", "mallory")));
+        var token = issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "alice-123"), ("name", "Alice"), ("identity", "mallory")));
 
         var result = await harness.Authenticator.AuthenticateAsync("Bearer " + token, default);
 
@@ -33,7 +33,7 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa, s_ec);
         using var harness = new Harness(issuer);
 
-        var result = await harness.Authenticator.AuthenticateAsync("bearer " + issuer.CreateToken(s_ec, Audience, Claims(("sub", "bob"))), default);
+        var result = await harness.Authenticator.AuthenticateAsync("bearer " + issuer.CreateToken(s_ec, s_audience, Claims(("sub", "bob"))), default);
 
         Assert.True(result.Succeeded, result.FailureDetail);
         Assert.Equal("bob", result.Caller!.Identity);
@@ -49,7 +49,7 @@ public sealed class BearerCallerAuthenticatorTests
             o.IdentityClaim = "oid";
             o.NameClaim = "preferred_username";
         });
-        var token = issuer.CreateToken(s_rsa, Audience, Claims(("sub", "pairwise-sub"), ("oid", "00000000-0000-0000-0000-0000000000aa"), ("name", "Display"), ("preferred_username", "carol@example.test")));
+        var token = issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "pairwise-sub"), ("oid", "00000000-0000-0000-0000-0000000000aa"), ("name", "Display"), ("preferred_username", "carol@example.test")));
 
         var result = await harness.Authenticator.AuthenticateAsync("Bearer " + token, default);
 
@@ -74,7 +74,7 @@ public sealed class BearerCallerAuthenticatorTests
     {
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
-        var token = issuer.CreateToken(s_rsa, Audience, issuer: "https://other.example.test/v2.0");
+        var token = issuer.CreateToken(s_rsa, s_audience, issuer: "https://other.example.test/v2.0");
 
         await harness.AssertRefusedAsync(token, "issuer");
     }
@@ -95,7 +95,7 @@ public sealed class BearerCallerAuthenticatorTests
         using var harness = new Harness(issuer);
         var now = DateTime.UtcNow;
 
-        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, Audience, notBefore: now.AddHours(-2), expires: now.AddMinutes(-10)), "expired");
+        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, s_audience, notBefore: now.AddHours(-2), expires: now.AddMinutes(-10)), "expired");
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class BearerCallerAuthenticatorTests
     {
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         var now = DateTime.UtcNow;
-        var justExpired = issuer.CreateToken(s_rsa, Audience, notBefore: now.AddHours(-1), expires: now.AddSeconds(-20));
+        var justExpired = issuer.CreateToken(s_rsa, s_audience, notBefore: now.AddHours(-1), expires: now.AddSeconds(-20));
 
         using (var lenient = new Harness(issuer))
         {
@@ -121,7 +121,7 @@ public sealed class BearerCallerAuthenticatorTests
         using var harness = new Harness(issuer);
         var now = DateTime.UtcNow;
 
-        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, Audience, notBefore: now.AddMinutes(10), expires: now.AddHours(1)), "not valid yet");
+        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, s_audience, notBefore: now.AddMinutes(10), expires: now.AddHours(1)), "not valid yet");
     }
 
     [Fact]
@@ -148,9 +148,9 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa, s_ec);
         using var harness = new Harness(issuer, o => o.ValidAlgorithms = "ES256");
 
-        Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_ec, Audience), default)).Succeeded);
+        Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_ec, s_audience), default)).Succeeded);
         // IdentityModel reports a disallowed algorithm as a signature failure.
-        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, Audience), "signature");
+        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, s_audience), "signature");
     }
 
     [Fact]
@@ -158,7 +158,7 @@ public sealed class BearerCallerAuthenticatorTests
     {
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
-        var genuine = issuer.CreateToken(s_rsa, Audience, Claims(("sub", "alice")));
+        var genuine = issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "alice")));
         Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + genuine, default)).Succeeded);
 
         await harness.AssertRefusedAsync(ForgedTokens.WithTamperedSignature(genuine), "signature");
@@ -171,16 +171,16 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
         var stranger = IssuerKey.Rsa("not-published");
-        Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, Audience), default)).Succeeded);
+        Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, s_audience), default)).Succeeded);
         Assert.Equal(1, issuer.KeysRequests);
 
-        await harness.AssertRefusedAsync(issuer.CreateToken(stranger, Audience), "key");
+        await harness.AssertRefusedAsync(issuer.CreateToken(stranger, s_audience), "key");
         Assert.Equal(2, issuer.KeysRequests);
 
         // Within the refresh interval, more made-up kids must not reach the identity provider again.
         for (var i = 0; i < 5; i++)
         {
-            await harness.AssertRefusedAsync(issuer.CreateToken(IssuerKey.Ecdsa($"made-up-{i}"), Audience), "key");
+            await harness.AssertRefusedAsync(issuer.CreateToken(IssuerKey.Ecdsa($"made-up-{i}"), s_audience), "key");
         }
 
         Assert.Equal(2, issuer.KeysRequests);
@@ -192,11 +192,11 @@ public sealed class BearerCallerAuthenticatorTests
         var next = IssuerKey.Ecdsa("ec-next");
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
-        var beforeRollover = issuer.CreateToken(s_rsa, Audience, Claims(("sub", "alice")));
+        var beforeRollover = issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "alice")));
         Assert.True((await harness.Authenticator.AuthenticateAsync("Bearer " + beforeRollover, default)).Succeeded);
 
         issuer.Publish(next);
-        var afterRollover = issuer.CreateToken(next, Audience, Claims(("sub", "alice")));
+        var afterRollover = issuer.CreateToken(next, s_audience, Claims(("sub", "alice")));
 
         // The first token under the new key already validates: the unknown kid triggers a refresh before the retry.
         var result = await harness.Authenticator.AuthenticateAsync("Bearer " + afterRollover, default);
@@ -216,7 +216,7 @@ public sealed class BearerCallerAuthenticatorTests
 
         for (var i = 0; i < 25; i++)
         {
-            var result = await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, Audience, Claims(("sub", $"user-{i}"))), default);
+            var result = await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, s_audience, Claims(("sub", $"user-{i}"))), default);
             Assert.Equal($"user-{i}", result.Caller!.Identity);
         }
 
@@ -267,7 +267,7 @@ public sealed class BearerCallerAuthenticatorTests
         using var harness = new Harness(issuer);
         var claims = sub is null ? Claims(("name", "No Sub")) : Claims(("sub", sub));
 
-        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, Audience, claims), "'sub'");
+        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, s_audience, claims), "'sub'");
     }
 
     [Fact]
@@ -276,9 +276,9 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
 
-        var longest = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, Claims(("sub", new string('a', 256)))));
+        var longest = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, Claims(("sub", new string('a', 256)))));
         Assert.Equal(256, longest.Identity.Length);
-        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, Audience, Claims(("sub", new string('a', 257)))), "'sub'");
+        await harness.AssertRefusedAsync(issuer.CreateToken(s_rsa, s_audience, Claims(("sub", new string('a', 257)))), "'sub'");
     }
 
     [Fact]
@@ -293,7 +293,7 @@ public sealed class BearerCallerAuthenticatorTests
             o.RoomRules.Add(new RoomRule { Value = "*", Pattern = "lobby" });
         });
 
-        var support = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, new Dictionary<string, object> { ["sub"] = "s", ["roles"] = new List<string> { "Rooms.Support", "Other" } }));
+        var support = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, new Dictionary<string, object> { ["sub"] = "s", ["roles"] = new List<string> { "Rooms.Support", "Other" } }));
         Assert.True(support.MayJoin("support-42"));
         Assert.True(support.MayJoin("lobby"));
         Assert.False(support.MayJoin("sales-1"));
@@ -302,20 +302,20 @@ public sealed class BearerCallerAuthenticatorTests
         Assert.False(support.MayJoin("support-42\n"));
         Assert.False(support.MayJoin("lobby-2"));
 
-        var both = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, new Dictionary<string, object> { ["sub"] = "b", ["roles"] = new List<string> { "Rooms.Sales", "Rooms.Support" } }));
+        var both = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, new Dictionary<string, object> { ["sub"] = "b", ["roles"] = new List<string> { "Rooms.Sales", "Rooms.Support" } }));
         Assert.True(both.MayJoin("sales-east"));
         Assert.True(both.MayJoin("support-1"));
 
-        var single = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, Claims(("sub", "one"), ("roles", "Rooms.Sales"))));
+        var single = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "one"), ("roles", "Rooms.Sales"))));
         Assert.True(single.MayJoin("sales-1"));
         Assert.False(single.MayJoin("support-1"));
 
-        var none = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, Claims(("sub", "n"))));
+        var none = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "n"))));
         Assert.True(none.MayJoin("lobby"));
         Assert.False(none.MayJoin("support-1"));
 
         // "*" in a caller's own claim grants nothing extra: it only names the rule for everyone.
-        var starry = await harness.CallerAsync(issuer.CreateToken(s_rsa, Audience, Claims(("sub", "x"), ("roles", "*"))));
+        var starry = await harness.CallerAsync(issuer.CreateToken(s_rsa, s_audience, Claims(("sub", "x"), ("roles", "*"))));
         Assert.False(starry.MayJoin("sales-1"));
     }
 
@@ -327,7 +327,7 @@ public sealed class BearerCallerAuthenticatorTests
 
         // The production client: it does not trust the test issuer's self-signed certificate.
         using var authenticator = new BearerCallerAuthenticator(Options.Create(Harness.OptionsFor(issuer)), logger);
-        var token = issuer.CreateToken(s_rsa, Audience);
+        var token = issuer.CreateToken(s_rsa, s_audience);
 
         await Assert.ThrowsAsync<CallerAuthenticationUnavailableException>(async () => await authenticator.AuthenticateAsync("Bearer " + token, default));
         Assert.Equal(0, issuer.DiscoveryRequests);
@@ -343,7 +343,7 @@ public sealed class BearerCallerAuthenticatorTests
         using var client = issuer.CreateMetadataClient();
         using var authenticator = new BearerCallerAuthenticator(Options.Create(options), new FakeLogger<BearerCallerAuthenticator>(), client);
 
-        await Assert.ThrowsAsync<CallerAuthenticationUnavailableException>(async () => await authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, Audience), default));
+        await Assert.ThrowsAsync<CallerAuthenticationUnavailableException>(async () => await authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_rsa, s_audience), default));
     }
 
     [Fact]
@@ -369,7 +369,7 @@ public sealed class BearerCallerAuthenticatorTests
         return new Dictionary<string, object>
         {
             ["iss"] = issuer.Issuer,
-            ["aud"] = Audience,
+            ["aud"] = s_audience,
             ["sub"] = sub,
             ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
             ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
@@ -400,7 +400,7 @@ public sealed class BearerCallerAuthenticatorTests
         {
             Mode = CallerAuthenticationMode.Bearer,
             Authority = issuer.Issuer,
-            Audience = Audience,
+            Audience = s_audience,
         };
 
         public async Task<AuthenticatedCaller> CallerAsync(string token)

@@ -20,7 +20,7 @@ namespace TokenFunction.Tests.Auth;
 /// </summary>
 internal sealed class LocalOidcIssuer : IAsyncDisposable
 {
-    private const string TenantPath = "/tenant-1/v2.0";
+    private const string s_tenantPath = "/tenant-1/v2.0";
 
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
@@ -51,7 +51,7 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
         var app = builder.Build();
         var issuer = new LocalOidcIssuer(app, certificate, keys);
 
-        app.MapGet(TenantPath + "/.well-known/openid-configuration", () =>
+        app.MapGet(s_tenantPath + "/.well-known/openid-configuration", () =>
         {
             Interlocked.Increment(ref issuer._discoveryRequests);
             var document = new Dictionary<string, object>
@@ -64,7 +64,7 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
             };
             return Results.Text(JsonSerializer.Serialize(document), "application/json");
         });
-        app.MapGet(TenantPath + "/keys", () =>
+        app.MapGet(s_tenantPath + "/keys", () =>
         {
             Interlocked.Increment(ref issuer._keysRequests);
             var jwks = new Dictionary<string, object> { ["keys"] = issuer._published.Select(k => k.PublicJwk).ToArray() };
@@ -73,7 +73,7 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
 
         await app.StartAsync();
         var address = new Uri(app.Urls.Single());
-        issuer.Issuer = $"https://127.0.0.1:{address.Port}{TenantPath}";
+        issuer.Issuer = $"https://127.0.0.1:{address.Port}{s_tenantPath}";
         return issuer;
     }
 

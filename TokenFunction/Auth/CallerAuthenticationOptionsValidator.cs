@@ -107,7 +107,7 @@ public sealed class CallerAuthenticationOptionsValidator : IValidateOptions<Call
             {
                 _ = RoomAccessPolicy.Compile(rule.Pattern);
             }
-            catch (ArgumentException)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 failures.Add($"{Setting($"RoomRules:{i}:Pattern")} is not a valid regular expression (backreferences and lookarounds are not supported).");
             }
