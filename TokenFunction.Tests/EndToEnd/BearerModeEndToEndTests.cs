@@ -38,7 +38,7 @@ public sealed class BearerWorkerFixture : IAsyncLifetime
 
 public sealed class BearerModeEndToEndTests(BearerWorkerFixture fixture) : IClassFixture<BearerWorkerFixture>
 {
-    private const string Path = "api/token";
+    internal const string Path = "api/token";
 
     private WorkerFixture Worker => fixture.Worker;
 
