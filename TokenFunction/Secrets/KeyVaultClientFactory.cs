@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Configuration;
@@ -13,18 +14,26 @@ internal static class KeyVaultClientFactory
     /// identity, user-assigned when <c>AZURE_CLIENT_ID</c> names one. Elsewhere: <see cref="DefaultAzureCredential"/>,
     /// which honours <c>AZURE_TOKEN_CREDENTIALS</c> (e.g. <c>dev</c> = developer tools only, no metadata-endpoint probe).
     /// </summary>
-    public static TokenCredential CreateCredential(IConfiguration configuration)
+    /// <param name="configuration">The app settings.</param>
+    /// <param name="transport">Only for tests: the HTTP transport the credential uses (e.g. loopback-only).</param>
+    public static TokenCredential CreateCredential(IConfiguration configuration, HttpPipelineTransport? transport = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var clientId = configuration["AZURE_CLIENT_ID"];
         if (IsRunningInAzure(configuration))
         {
-            return new ManagedIdentityCredential(string.IsNullOrWhiteSpace(clientId)
+            var options = new ManagedIdentityCredentialOptions(string.IsNullOrWhiteSpace(clientId)
                 ? ManagedIdentityId.SystemAssigned
                 : ManagedIdentityId.FromUserAssignedClientId(clientId));
+            if (transport is not null)
+            {
+                options.Transport = transport;
+            }
+
+            return new ManagedIdentityCredential(options);
         }
 
-        return new DefaultAzureCredential();
+        return transport is null ? new DefaultAzureCredential() : new DefaultAzureCredential(new DefaultAzureCredentialOptions { Transport = transport });
     }
 
     public static bool IsRunningInAzure(IConfiguration configuration) =>
