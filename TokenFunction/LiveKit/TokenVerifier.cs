@@ -113,7 +113,19 @@ public sealed class TokenVerifier
             return "The token's header is not valid base64url.";
         }
 
-        var reader = new Utf8JsonReader(header[..written], s_headerReaderOptions);
+        try
+        {
+            return CheckHeaderJson(header[..written]);
+        }
+        catch (JsonException)
+        {
+            return "The token's header is not valid JSON.";
+        }
+    }
+
+    private static string? CheckHeaderJson(ReadOnlySpan<byte> header)
+    {
+        var reader = new Utf8JsonReader(header, s_headerReaderOptions);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
         {
             return "The token's header is not a JSON object.";
