@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
-using Xunit.Abstractions;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
+using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.Endpoint;
 
