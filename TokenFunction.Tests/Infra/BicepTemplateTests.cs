@@ -1,0 +1,32 @@
+namespace TokenFunction.Tests.Infra;
+
+[Collection(InfraTestGroup.Name)]
+public sealed class BicepTemplateTests(InfraFixture infra)
+{
+    [Fact]
+    public void BuildsWithNoErrorAndNoWarning()
+    {
+        Assert.True(infra.Build.ExitCode == 0, infra.Build.Diagnostics);
+        // With --stdout the template goes to stdout; every diagnostic (warning or error) goes to stderr.
+        Assert.Equal("", infra.Build.StdErr.Trim());
+        Assert.StartsWith("{", infra.Build.StdOut.TrimStart(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LintsWithNoErrorAndNoWarning()
+    {
+        Assert.True(infra.Lint.ExitCode == 0, infra.Lint.Diagnostics);
+        Assert.Equal("", infra.Lint.Diagnostics);
+    }
+
+    public static TheoryData<string> RuleNames => [.. InfraRules.All.Keys];
+
+    [Theory]
+    [MemberData(nameof(RuleNames))]
+    public void TemplateSatisfiesRule(string rule)
+    {
+        var violations = InfraRules.All[rule](infra.Documents).ToList();
+
+        Assert.True(violations.Count == 0, $"{rule}:\n{string.Join('\n', violations)}");
+    }
+}

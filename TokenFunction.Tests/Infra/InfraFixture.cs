@@ -1,0 +1,104 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+
+namespace TokenFunction.Tests.Infra;
+
+[CollectionDefinition(Name)]
+public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
+{
+    public const string Name = "infra";
+}
+
+/// <summary>
+/// Runs the Bicep CLI once for all infra tests: build and lint of infra/main.bicep as committed, and two
+/// deployment snapshots of a scratch copy, each with its own random parameter values.
+/// </summary>
+public sealed class InfraFixture : IAsyncLifetime
+{
+    internal const string SubscriptionId = "00000000-0000-0000-0000-0000000000a1";
+    internal const string TenantId = "00000000-0000-0000-0000-0000000000b2";
+    internal const string Location = "swedencentral";
+    private string? _scratch;
+
+    internal CliResult Build { get; private set; } = null!;
+
+    internal CliResult Lint { get; private set; } = null!;
+
+    internal InfraDocuments Documents { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        var infra = RepoLayout.PathOf("infra");
+        _scratch = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
+        CopyDirectory(infra, _scratch);
+
+        var primary = Inputs(principalType: "ServicePrincipal", withPrincipal: true, purgeProtection: false, originCount: 2);
+        var alternate = Inputs(principalType: "User", withPrincipal: false, purgeProtection: true, originCount: 1);
+
+        var build = BicepCli.RunAsync(infra, "build", "main.bicep", "--stdout");
+        var lint = BicepCli.RunAsync(infra, "lint", "main.bicep");
+        var snapshots = await Task.WhenAll(SnapshotAsync("primary", primary), SnapshotAsync("alternate", alternate));
+        Build = await build;
+        Lint = await lint;
+
+        var compiled = Build.ExitCode == 0 ? JsonNode.Parse(Build.StdOut)!.AsObject() : [];
+        Documents = new InfraDocuments(compiled, snapshots[0], snapshots[1]);
+    }
+
+    public Task DisposeAsync()
+    {
+        if (_scratch is not null)
+        {
+            Directory.Delete(_scratch, recursive: true);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task<Snapshot> SnapshotAsync(string name, SnapshotInputs inputs)
+    {
+        await File.WriteAllTextAsync(Path.Combine(_scratch!, name + ".bicepparam"), inputs.ToBicepParam());
+        var result = await BicepCli.RunAsync(_scratch!, "snapshot", name + ".bicepparam", "--mode", "overwrite",
+            "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
+        var file = Path.Combine(_scratch!, name + ".snapshot.json");
+        if (result.ExitCode != 0 || !File.Exists(file))
+        {
+            throw new InvalidOperationException($"bicep snapshot failed ({result.ExitCode}): {result.Diagnostics}");
+        }
+
+        return new Snapshot(inputs, JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject());
+    }
+
+    private static SnapshotInputs Inputs(string principalType, bool withPrincipal, bool purgeProtection, int originCount)
+    {
+        var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var origins = Enumerable.Range(0, originCount).Select(i => $"https://app{i}-{tag}.example").ToList();
+        return new SnapshotInputs(
+            EnvironmentName: "env" + tag,
+            Location: Location,
+            SubscriptionId: SubscriptionId,
+            TenantId: TenantId,
+            PrincipalId: withPrincipal ? Guid.NewGuid().ToString() : "",
+            PrincipalType: principalType,
+            LivekitUrl: $"wss://{tag}.livekit.example",
+            LivekitApiKey: "API" + tag,
+            LivekitApiSecret: "sentinel-secret-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            // Spaces and a trailing comma on purpose: the template trims and drops empty entries.
+            CorsAllowedOrigins: string.Join(", ", origins) + ",",
+            ExpectedOrigins: origins,
+            PurgeProtection: purgeProtection);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
+        {
+            Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
+        }
+    }
+}

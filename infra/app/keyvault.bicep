@@ -1,0 +1,66 @@
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+// WARNING: purge protection is IRREVERSIBLE. Once true, the vault can never have it turned off again, and a
+// deleted vault cannot be purged: it (and its globally unique name) lingers until softDeleteRetentionInDays pass.
+@description('Turn on purge protection (irreversible once on; blocks azd down --purge for this vault).')
+param enablePurgeProtection bool
+
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int
+
+@description('Name of the secret that holds the LiveKit API secret.')
+param secretName string
+
+@description('LiveKit API key, stored as the secret\'s livekit-api-key tag so key and secret rotate together.')
+param livekitApiKey string
+
+@secure()
+param livekitApiSecret string
+
+resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    // Azure RBAC, not access policies: the app gets Key Vault Secrets User on this vault and nothing more.
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    // The API refuses an explicit false once purge protection exists, so "off" is expressed by omitting it.
+    enablePurgeProtection: enablePurgeProtection ? true : null
+    enabledForDeployment: false
+    enabledForDiskEncryption: false
+    enabledForTemplateDeployment: false
+    publicNetworkAccess: 'Enabled'
+    networkAcls: {
+      defaultAction: 'Allow'
+      bypass: 'AzureServices'
+    }
+  }
+
+  resource livekitSecret 'secrets' = {
+    name: secretName
+    tags: {
+      'livekit-api-key': livekitApiKey
+    }
+    properties: {
+      value: livekitApiSecret
+      contentType: 'text/plain'
+      attributes: {
+        enabled: true
+      }
+    }
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri
+output secretName string = vault::livekitSecret.name

@@ -1,0 +1,178 @@
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; it seeds the resource token that makes every resource name unique.')
+param environmentName string
+
+@minLength(1)
+@description('Region for every resource. Pick one where Azure Functions Flex Consumption is available.')
+@metadata({
+  azd: {
+    type: 'location'
+  }
+})
+param location string
+
+@description('Object id of the principal running the deployment (azd fills AZURE_PRINCIPAL_ID). It may manage the LiveKit secret in Key Vault, e.g. to rotate it. Leave empty to grant nothing.')
+param principalId string = ''
+
+@description('Kind of principal in principalId: User when a person runs azd, ServicePrincipal in CI (OIDC).')
+@allowed([
+  'User'
+  'ServicePrincipal'
+  'Group'
+])
+param principalType string = 'User'
+
+@minLength(1)
+@description('LiveKit server URL handed to clients, e.g. wss://my-project.livekit.cloud')
+param livekitUrl string
+
+@minLength(1)
+@description('LiveKit API key: the token issuer (iss). Not a secret, but it must match the secret below.')
+param livekitApiKey string
+
+@secure()
+@minLength(1)
+@description('LiveKit API secret that signs the tokens. Stored only in Key Vault.')
+param livekitApiSecret string
+
+@description('Browser origins allowed to call the function app (CORS), comma separated, e.g. https://app.example.com,http://localhost:3000. Empty: no browser origin.')
+param corsAllowedOrigins string = ''
+
+@description('Key Vault purge protection. IRREVERSIBLE: once a vault has it on, it can never be turned off, and a deleted vault (and its name) stays until its retention period ends: azd down --purge cannot purge it. Recommended for production.')
+param keyVaultPurgeProtection bool = false
+
+@minValue(7)
+@maxValue(90)
+@description('Days a deleted vault and its secrets stay recoverable (soft delete). Fixed once the vault exists.')
+param keyVaultSoftDeleteRetentionDays int = 7
+
+@minValue(1)
+@maxValue(1000)
+@description('Upper bound on Flex Consumption instances (cost cap).')
+param maximumInstanceCount int = 100
+
+@allowed([
+  512
+  2048
+  4096
+])
+@description('Memory per Flex Consumption instance, in MB.')
+param instanceMemoryMB int = 2048
+
+var abbrs = loadJsonContent('abbreviations.json')
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
+// The app reads both halves of the LiveKit credential from this one secret (value = API secret,
+// tag livekit-api-key = API key), so rotating key and secret together is a single new secret version.
+var livekitSecretName = 'livekit-api-secret'
+var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: '${abbrs.resourcesResourceGroups}${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'app/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: '${abbrs.managedIdentityUserAssignedIdentities}api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'app/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'app/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: '${abbrs.storageStorageAccounts}${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package-${take(functionAppName, 32)}'
+  }
+}
+
+module keyVault 'app/keyvault.bicep' = {
+  name: 'keyvault'
+  scope: rg
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    enablePurgeProtection: keyVaultPurgeProtection
+    softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+    secretName: livekitSecretName
+    livekitApiKey: livekitApiKey
+    livekitApiSecret: livekitApiSecret
+  }
+}
+
+module rbac 'app/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    identityPrincipalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    deployerPrincipalId: principalId
+    deployerPrincipalType: principalType
+  }
+}
+
+module api 'app/api.bicep' = {
+  name: 'api'
+  scope: rg
+  params: {
+    name: functionAppName
+    planName: '${abbrs.webServerFarms}${resourceToken}'
+    location: location
+    tags: tags
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    corsAllowedOrigins: corsOrigins
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    appSettings: {
+      LIVEKIT_URL: livekitUrl
+      LIVEKIT_API_KEY: livekitApiKey
+      KEY_VAULT_URI: keyVault.outputs.uri
+      KEY_VAULT_SECRET_NAME: keyVault.outputs.secretName
+    }
+  }
+  // The app starts only once its identity may read the secret and reach its storage.
+  dependsOn: [
+    rbac
+  ]
+}
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+output AZURE_FUNCTION_APP_URL string = api.outputs.url
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.url
+output KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URI string = keyVault.outputs.uri
+output KEY_VAULT_SECRET_NAME string = keyVault.outputs.secretName
