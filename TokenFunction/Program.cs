@@ -1,13 +1,20 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Auth;
+using TokenFunction.Policy;
 using TokenFunction.Secrets;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
+builder.Services
+    .AddApplicationInsightsTelemetryWorkerService()
+    .ConfigureFunctionsApplicationInsights();
+
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyProvider(builder.Configuration);
 builder.Services.AddCallerAuthentication(builder.Configuration);
+builder.Services.AddTokenEndpoint(builder.Configuration);
 
 builder.Build().Run();

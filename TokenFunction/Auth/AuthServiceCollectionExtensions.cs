@@ -1,15 +1,31 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Auth;
 
 public static class AuthServiceCollectionExtensions
 {
-    /// <summary>Registers the <see cref="ICallerAuthenticator"/> chosen by configuration.</summary>
+    /// <summary>
+    /// Registers the <see cref="ICallerAuthenticator"/> chosen by the <c>Auth</c> configuration section, with its
+    /// settings validated when the host starts (a bad value stops start-up with a message naming the setting).
+    /// </summary>
     public static IServiceCollection AddCallerAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddSingleton<ICallerAuthenticator, AnonymousCallerAuthenticator>();
+        services.AddOptions<CallerAuthenticationOptions>()
+            .Bind(configuration.GetSection(CallerAuthenticationOptions.SectionName))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallerAuthenticationOptions>, CallerAuthenticationOptionsValidator>());
+        services.AddSingleton<ICallerAuthenticator>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<CallerAuthenticationOptions>>();
+            return options.Value.Mode == CallerAuthenticationMode.Bearer
+                ? new BearerCallerAuthenticator(options, sp.GetRequiredService<ILogger<BearerCallerAuthenticator>>())
+                : new AnonymousCallerAuthenticator();
+        });
         return services;
     }
 }

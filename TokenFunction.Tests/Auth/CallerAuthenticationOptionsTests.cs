@@ -1,0 +1,208 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using TokenFunction.Auth;
+
+namespace TokenFunction.Tests.Auth;
+
+public sealed class CallerAuthenticationOptionsTests
+{
+    private static readonly Dictionary<string, string?> s_validBearer = new()
+    {
+        ["Auth:Mode"] = "Bearer",
+        ["Auth:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0",
+        ["Auth:Audience"] = "api://11111111-2222-3333-4444-555555555555,11111111-2222-3333-4444-555555555555",
+        ["Auth:IdentityClaim"] = "oid",
+    };
+
+    [Fact]
+    public async Task No_auth_section_means_anonymous_mode()
+    {
+        using var host = Build([]);
+        await host.StartAsync();
+
+        var authenticator = host.Services.GetRequiredService<ICallerAuthenticator>();
+        Assert.IsType<AnonymousCallerAuthenticator>(authenticator);
+        Assert.False(authenticator.IsEnabled);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Bearer_mode_binds_every_setting_and_registers_the_bearer_authenticator()
+    {
+        using var host = Build(With(new()
+        {
+            ["Auth:NameClaim"] = "preferred_username",
+            ["Auth:RoomClaim"] = "groups",
+            ["Auth:RoomRules:0:Value"] = "6f1c2a8e-0000-0000-0000-000000000001",
+            ["Auth:RoomRules:0:Pattern"] = "team-a-.*",
+            ["Auth:ClockSkew"] = "00:00:30",
+            ["Auth:ValidAlgorithms"] = "RS256",
+        }));
+        await host.StartAsync();
+
+        var authenticator = host.Services.GetRequiredService<ICallerAuthenticator>();
+        Assert.IsType<BearerCallerAuthenticator>(authenticator);
+        Assert.True(authenticator.IsEnabled);
+        var options = host.Services.GetRequiredService<IOptions<CallerAuthenticationOptions>>().Value;
+        Assert.Equal("oid", options.IdentityClaim);
+        Assert.Equal("preferred_username", options.NameClaim);
+        Assert.Equal(["api://11111111-2222-3333-4444-555555555555", "11111111-2222-3333-4444-555555555555"], options.GetAudiences());
+        Assert.Equal("https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0/.well-known/openid-configuration", options.GetMetadataAddress());
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ClockSkew);
+        Assert.Equal(["RS256"], options.GetValidAlgorithms());
+        Assert.Equal("team-a-.*", Assert.Single(options.RoomRules).Pattern);
+        Assert.True(options.RequireHttpsMetadata);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public void Defaults_are_the_safe_ones()
+    {
+        var options = new CallerAuthenticationOptions();
+
+        Assert.Equal(CallerAuthenticationMode.Anonymous, options.Mode);
+        Assert.Equal("sub", options.IdentityClaim);
+        Assert.Equal("name", options.NameClaim);
+        Assert.Equal(TimeSpan.FromSeconds(60), options.ClockSkew);
+        Assert.True(options.RequireHttpsMetadata);
+        Assert.DoesNotContain(options.GetValidAlgorithms(), a => a.StartsWith("HS", StringComparison.Ordinal) || a == "none");
+    }
+
+    [Theory]
+    [InlineData("Auth:Authority", null, "Auth:Authority (Auth__Authority)")]
+    [InlineData("Auth:Authority", "not a url", "Auth:Authority (Auth__Authority) must be an absolute")]
+    [InlineData("Auth:Authority", "http://login.example.test/v2.0", "Auth:Authority (Auth__Authority) must use https")]
+    [InlineData("Auth:Audience", null, "Auth:Audience (Auth__Audience) is required")]
+    [InlineData("Auth:Audience", " , ", "Auth:Audience (Auth__Audience) is required")]
+    [InlineData("Auth:IdentityClaim", " ", "Auth:IdentityClaim (Auth__IdentityClaim)")]
+    [InlineData("Auth:ClockSkew", "00:10:00", "Auth:ClockSkew (Auth__ClockSkew)")]
+    [InlineData("Auth:ClockSkew", "-00:00:01", "Auth:ClockSkew (Auth__ClockSkew)")]
+    [InlineData("Auth:ValidAlgorithms", "RS256,HS256", "Auth:ValidAlgorithms (Auth__ValidAlgorithms) holds 'HS256'")]
+    [InlineData("Auth:ValidAlgorithms", "none", "Auth:ValidAlgorithms (Auth__ValidAlgorithms) holds 'none'")]
+    [InlineData("Auth:MetadataRefreshInterval", "00:00:00", "Auth:MetadataRefreshInterval (Auth__MetadataRefreshInterval)")]
+    [InlineData("Auth:RoomClaim", "roles", "Auth:RoomRules (Auth__RoomRules) is empty")]
+    [InlineData("Auth:RoomRules:0:Pattern", "team-.*", "Auth:RoomRules:0:Value (Auth__RoomRules__0__Value)")]
+    public async Task A_bad_bearer_setting_stops_start_up_naming_the_setting(string key, string? value, string expected)
+    {
+        using var host = Build(With(new() { [key] = value }));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_room_pattern_that_is_not_a_regex_stops_start_up()
+    {
+        using var host = Build(With(new()
+        {
+            ["Auth:RoomClaim"] = "roles",
+            ["Auth:RoomRules:0:Value"] = "Rooms.A",
+            ["Auth:RoomRules:0:Pattern"] = "team-(",
+            ["Auth:RoomRules:1:Value"] = "Rooms.B",
+            ["Auth:RoomRules:1:Pattern"] = "(a)\\1",
+        }));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Auth:RoomRules:0:Pattern (Auth__RoomRules__0__Pattern) is not a valid regular expression", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:RoomRules:1:Pattern (Auth__RoomRules__1__Pattern)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_mode_stops_start_up_naming_the_setting()
+    {
+        using var host = Build(new() { ["Auth:Mode"] = "Bearr" });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync());
+
+        Assert.Contains("Auth:Mode", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plain_http_authority_is_allowed_only_when_https_is_explicitly_not_required()
+    {
+        using var host = Build(With(new()
+        {
+            ["Auth:Authority"] = "http://127.0.0.1:8080/realms/dev",
+            ["Auth:RequireHttpsMetadata"] = "false",
+        }));
+
+        await host.StartAsync();
+        Assert.IsType<BearerCallerAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Anonymous_mode_ignores_bearer_settings_it_does_not_use()
+    {
+        using var host = Build(new() { ["Auth:Mode"] = "anonymous", ["Auth:ClockSkew"] = "01:00:00" });
+
+        await host.StartAsync();
+        Assert.IsType<AnonymousCallerAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Environment_variable_spelling_binds_the_same_settings()
+    {
+        var prefix = $"TOKENFN_TEST_{Guid.NewGuid():N}_";
+        var variables = new Dictionary<string, string>
+        {
+            ["Auth__Mode"] = "Bearer",
+            ["Auth__Authority"] = "https://issuer.example.test",
+            ["Auth__Audience"] = "api://x",
+            ["Auth__RoomClaim"] = "roles",
+            ["Auth__RoomRules__0__Value"] = "Rooms.Support",
+            ["Auth__RoomRules__0__Pattern"] = "support-.*",
+        };
+        foreach (var (name, value) in variables)
+        {
+            Environment.SetEnvironmentVariable(prefix + name, value);
+        }
+
+        try
+        {
+            var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+            builder.Configuration.AddEnvironmentVariables(prefix);
+            builder.Services.AddCallerAuthentication(builder.Configuration);
+            using var host = builder.Build();
+            await host.StartAsync();
+
+            var options = host.Services.GetRequiredService<IOptions<CallerAuthenticationOptions>>().Value;
+            Assert.Equal(CallerAuthenticationMode.Bearer, options.Mode);
+            Assert.Equal("support-.*", Assert.Single(options.RoomRules).Pattern);
+            Assert.Equal("Rooms.Support", options.RoomRules[0].Value);
+            await host.StopAsync();
+        }
+        finally
+        {
+            foreach (var name in variables.Keys)
+            {
+                Environment.SetEnvironmentVariable(prefix + name, null);
+            }
+        }
+    }
+
+    private static Dictionary<string, string?> With(Dictionary<string, string?> overrides)
+    {
+        var settings = new Dictionary<string, string?>(s_validBearer);
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static IHost Build(Dictionary<string, string?> settings)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Services.AddLogging();
+        builder.Services.AddCallerAuthentication(builder.Configuration);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TokenFunction.Tests.Auth;
+
+/// <summary>
+/// An OIDC issuer on 127.0.0.1: discovery document and JWKS served by Kestrel over HTTPS with a self-signed certificate
+/// made for this run. Only the <see cref="HttpClient"/> from <see cref="CreateMetadataClient"/> trusts that certificate,
+/// so the authenticator under test keeps its production setting (HTTPS required) and nothing else on the machine is
+/// asked to trust anything.
+/// </summary>
+internal sealed class LocalOidcIssuer : IAsyncDisposable
+{
+    private const string s_tenantPath = "/tenant-1/v2.0";
+
+    private readonly WebApplication _app;
+    private readonly X509Certificate2 _certificate;
+    private volatile IssuerKey[] _published;
+    private int _discoveryRequests;
+    private int _keysRequests;
+
+    private LocalOidcIssuer(WebApplication app, X509Certificate2 certificate, IssuerKey[] keys)
+    {
+        _app = app;
+        _certificate = certificate;
+        _published = keys;
+    }
+
+    /// <summary>The <c>iss</c> this issuer signs and its discovery document announces; also the authority.</summary>
+    public string Issuer { get; private set; } = string.Empty;
+
+    public int DiscoveryRequests => Volatile.Read(ref _discoveryRequests);
+
+    public int KeysRequests => Volatile.Read(ref _keysRequests);
+
+    public static async Task<LocalOidcIssuer> StartAsync(params IssuerKey[] keys)
+    {
+        var certificate = CreateLoopbackCertificate();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        var app = builder.Build();
+        var issuer = new LocalOidcIssuer(app, certificate, keys);
+
+        app.MapGet(s_tenantPath + "/.well-known/openid-configuration", () =>
+        {
+            Interlocked.Increment(ref issuer._discoveryRequests);
+            var document = new Dictionary<string, object>
+            {
+                ["issuer"] = issuer.Issuer,
+                ["jwks_uri"] = issuer.Issuer + "/keys",
+                ["authorization_endpoint"] = issuer.Issuer + "/authorize",
+                ["token_endpoint"] = issuer.Issuer + "/token",
+                ["id_token_signing_alg_values_supported"] = new List<string> { "RS256", "ES256" },
+            };
+            return Results.Text(JsonSerializer.Serialize(document), "application/json");
+        });
+        app.MapGet(s_tenantPath + "/keys", () =>
+        {
+            Interlocked.Increment(ref issuer._keysRequests);
+            var jwks = new Dictionary<string, object> { ["keys"] = issuer._published.Select(k => k.PublicJwk).ToArray() };
+            return Results.Text(JsonSerializer.Serialize(jwks), "application/json");
+        });
+
+        await app.StartAsync();
+        var address = new Uri(app.Urls.Single());
+        issuer.Issuer = $"https://127.0.0.1:{address.Port}{s_tenantPath}";
+        return issuer;
+    }
+
+    /// <summary>Replaces the published key set, as an identity provider does when it rolls its signing keys.</summary>
+    public void Publish(params IssuerKey[] keys) => _published = keys;
+
+    /// <summary>A client that trusts this issuer's certificate (pinned by its SHA-256 hash) and no other.</summary>
+    public HttpClient CreateMetadataClient()
+    {
+        var pinned = _certificate.GetCertHashString(HashAlgorithmName.SHA256);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && certificate.GetCertHashString(HashAlgorithmName.SHA256) == pinned;
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    /// <summary>A token signed with <paramref name="key"/>; by default valid now for an hour, issued by this issuer.</summary>
+    public string CreateToken(
+        IssuerKey key,
+        string audience,
+        IDictionary<string, object>? claims = null,
+        DateTime? notBefore = null,
+        DateTime? expires = null,
+        string? issuer = null)
+    {
+        var now = DateTime.UtcNow;
+        var nbf = notBefore ?? now.AddMinutes(-1);
+        var descriptor = new SecurityTokenDescriptor
+        {
+            Issuer = issuer ?? Issuer,
+            Audience = audience,
+            IssuedAt = nbf,
+            NotBefore = nbf,
+            Expires = expires ?? nbf.AddHours(1),
+            Claims = claims ?? new Dictionary<string, object> { ["sub"] = "user-1" },
+            SigningCredentials = key.SigningCredentials,
+        };
+        return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _certificate.Dispose();
+    }
+
+    private static X509Certificate2 CreateLoopbackCertificate()
+    {
+        using var rsa = RSA.Create(2048);
+        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), password: null);
+    }
+}
+
+/// <summary>A signing key of the test issuer: the private half signs, the public half is published in the JWKS.</summary>
+internal sealed class IssuerKey
+{
+    private IssuerKey(string kid, SecurityKey privateKey, string algorithm, Dictionary<string, string> publicJwk, string publicKeyPem)
+    {
+        Kid = kid;
+        SigningCredentials = new SigningCredentials(privateKey, algorithm);
+        PublicJwk = publicJwk;
+        PublicKeyPem = publicKeyPem;
+    }
+
+    public string Kid { get; }
+
+    public SigningCredentials SigningCredentials { get; }
+
+    public Dictionary<string, string> PublicJwk { get; }
+
+    /// <summary>The public key as PEM: what an attacker feeds to HS256 in the algorithm-confusion attack.</summary>
+    public string PublicKeyPem { get; }
+
+    public static IssuerKey Rsa(string kid, string algorithm = SecurityAlgorithms.RsaSha256)
+    {
+        var rsa = RSA.Create(2048);
+        var p = rsa.ExportParameters(false);
+        var jwk = new Dictionary<string, string>
+        {
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["kid"] = kid,
+            ["alg"] = algorithm,
+            ["n"] = Base64UrlEncoder.Encode(p.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(p.Exponent),
+        };
+        return new IssuerKey(kid, new RsaSecurityKey(rsa) { KeyId = kid }, algorithm, jwk, rsa.ExportSubjectPublicKeyInfoPem());
+    }
+
+    public static IssuerKey Ecdsa(string kid)
+    {
+        var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var p = ecdsa.ExportParameters(false);
+        var jwk = new Dictionary<string, string>
+        {
+            ["kty"] = "EC",
+            ["use"] = "sig",
+            ["kid"] = kid,
+            ["alg"] = SecurityAlgorithms.EcdsaSha256,
+            ["crv"] = "P-256",
+            ["x"] = Base64UrlEncoder.Encode(p.Q.X),
+            ["y"] = Base64UrlEncoder.Encode(p.Q.Y),
+        };
+        return new IssuerKey(kid, new ECDsaSecurityKey(ecdsa) { KeyId = kid }, SecurityAlgorithms.EcdsaSha256, jwk, ecdsa.ExportSubjectPublicKeyInfoPem());
+    }
+}
+
+/// <summary>Hand-built JWTs for the attacks a library would refuse to produce.</summary>
+internal static class ForgedTokens
+{
+    public static string Encode(object header, object payload, Func<byte[], string> sign)
+    {
+        var signingInput = Part(header) + "." + Part(payload);
+        return signingInput + "." + sign(Encoding.ASCII.GetBytes(signingInput));
+    }
+
+    /// <summary><c>alg: none</c> with an empty signature.</summary>
+    public static string Unsigned(object payload) =>
+        Encode(new Dictionary<string, string> { ["alg"] = "none", ["typ"] = "JWT" }, payload, _ => string.Empty);
+
+    /// <summary>HS256 with the issuer's public key as the HMAC secret, under the real key's <c>kid</c>.</summary>
+    public static string Hs256WithPublicKey(IssuerKey key, object payload) =>
+        Encode(
+            new Dictionary<string, string> { ["alg"] = "HS256", ["typ"] = "JWT", ["kid"] = key.Kid },
+            payload,
+            input => Base64UrlEncoder.Encode(HMACSHA256.HashData(Encoding.UTF8.GetBytes(key.PublicKeyPem), input)));
+
+    /// <summary>The same token with one signature byte changed.</summary>
+    public static string WithTamperedSignature(string token)
+    {
+        var parts = token.Split('.');
+        var signature = Base64UrlEncoder.DecodeBytes(parts[2]);
+        signature[signature.Length / 2] ^= 0x01;
+        return $"{parts[0]}.{parts[1]}.{Base64UrlEncoder.Encode(signature)}";
+    }
+
+    /// <summary>The same header and signature over a payload with one claim changed.</summary>
+    public static string WithPayloadClaim(string token, string claim, string value)
+    {
+        var parts = token.Split('.');
+        var payload = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlEncoder.Decode(parts[1]))!;
+        payload[claim] = JsonSerializer.SerializeToElement(value);
+        return $"{parts[0]}.{Part(payload)}.{parts[2]}";
+    }
+
+    private static string Part(object value) => Base64UrlEncoder.Encode(JsonSerializer.SerializeToUtf8Bytes(value));
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
+
+namespace TokenFunction.Tests.EndToEnd;
+
+/// <summary>GET|POST /api/connection-details (sandbox-compatible) through the host emulator against the real worker.</summary>
+public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
+{
+    internal const string Path = "api/connection-details";
+
+    private string Key => worker.Emulator.FunctionKey;
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task Without_a_function_key_the_host_refuses_with_401(string method)
+    {
+        var request = method == "GET" ? Get(Path, key: null) : Post(Path, null, key: null);
+
+        var (response, _) = await SendAsync(worker, request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("POST")]
+    public async Task Query_parameters_choose_room_and_participant(string method)
+    {
+        var path = $"{Path}?roomName=sandbox-room&participantName=sam";
+        var request = method == "GET" ? Get(path, Key) : Post(path, null, Key);
+
+        var (response, body) = await SendAsync(worker, request);
+
+        var details = AssertStatusAndJson(worker, response, body, HttpStatusCode.OK);
+        AssertNoStore(response);
+        Assert.Equal(WorkerFixture.ServerUrl, details.GetProperty("serverUrl").GetString());
+        Assert.Equal("sandbox-room", details.GetProperty("roomName").GetString());
+        Assert.Equal("sam", details.GetProperty("participantName").GetString());
+        var claims = AssertValidToken(details.GetProperty("participantToken").GetString()!);
+        Assert.Equal("sam", claims.GetProperty("sub").GetString());
+        Assert.Equal("sandbox-room", claims.GetProperty("video").GetProperty("room").GetString());
+    }
+
+    [Fact]
+    public async Task A_json_body_chooses_room_and_participant()
+    {
+        var (response, body) = await SendAsync(worker, Post(Path, """{"roomName":"body-room","participantName":"bo"}""", Key));
+
+        var details = AssertStatusAndJson(worker, response, body, HttpStatusCode.OK);
+        Assert.Equal("body-room", details.GetProperty("roomName").GetString());
+        Assert.Equal("bo", details.GetProperty("participantName").GetString());
+    }
+
+    [Fact]
+    public async Task Missing_names_are_generated()
+    {
+        var (response, body) = await SendAsync(worker, Get(Path, Key));
+
+        var details = AssertStatusAndJson(worker, response, body, HttpStatusCode.OK);
+        Assert.StartsWith("room-", details.GetProperty("roomName").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("user-", details.GetProperty("participantName").GetString(), StringComparison.Ordinal);
+        var claims = AssertValidToken(details.GetProperty("participantToken").GetString()!);
+        Assert.Equal(15 * 60, claims.GetProperty("exp").GetInt64() - claims.GetProperty("nbf").GetInt64());
+    }
+
+    [Fact]
+    public async Task Malformed_json_is_a_400_problem()
+    {
+        var (response, body) = await SendAsync(worker, Post(Path, "{\"roomName\":", Key));
+
+        AssertProblem(worker, response, body, HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task Other_methods_are_not_routed()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(Path, UriKind.Relative));
+        request.Headers.Add("x-functions-key", Key);
+
+        var (response, _) = await SendAsync(worker, request);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+}

@@ -1,0 +1,114 @@
+using Moq;
+using TokenFunction.Auth;
+using TokenFunction.Secrets;
+
+namespace TokenFunction.Tests.Endpoint;
+
+/// <summary>The seams: caller authentication, the key provider's 503, and our own faults as 500s.</summary>
+public sealed class CallerAndFailureTests
+{
+    private static Mock<ICallerAuthenticator> Authenticator(CallerAuthenticationResult result)
+    {
+        var mock = new Mock<ICallerAuthenticator>();
+        mock.SetupGet(a => a.IsEnabled).Returns(true);
+        mock.Setup(a => a.AuthenticateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
+        return mock;
+    }
+
+    private static CallerAuthenticationResult Alice(Func<string, bool>? rooms = null) =>
+        CallerAuthenticationResult.Success(new AuthenticatedCaller("alice@contoso", "Alice", rooms));
+
+    [Fact]
+    public async Task The_authorization_header_goes_to_the_authenticator_and_a_failure_is_401_with_a_challenge()
+    {
+        var authenticator = Authenticator(CallerAuthenticationResult.Failure("The bearer token has expired.", "Bearer error=\"invalid_token\""));
+        using var harness = new EndpointHarness(authenticator: authenticator.Object);
+
+        var response = await harness.PostTokenAsync("{}", headers: ("Authorization", "Bearer abc.def.ghi"));
+
+        var problem = EndpointAssert.Problem(response, 401);
+        Assert.Equal("The bearer token has expired.", problem.Detail);
+        Assert.Equal("Bearer error=\"invalid_token\"", response.Header("WWW-Authenticate"));
+        authenticator.Verify(a => a.AuthenticateAsync("Bearer abc.def.ghi", It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task Connection_details_authenticate_too()
+    {
+        var authenticator = Authenticator(CallerAuthenticationResult.Failure("Missing bearer token.", "Bearer"));
+        using var harness = new EndpointHarness(authenticator: authenticator.Object);
+        EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET"), 401);
+        authenticator.Verify(a => a.AuthenticateAsync(null, It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task An_authenticated_caller_gets_their_own_identity_and_name()
+    {
+        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"r1"}"""));
+        Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
+    }
+
+    [Fact]
+    public async Task An_authenticated_caller_may_set_a_display_name_and_repeat_their_own_identity()
+    {
+        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
+        Assert.Equal(("alice@contoso", "Al"), (body.ParticipantIdentity, body.ParticipantName));
+    }
+
+    [Theory]
+    [InlineData("""{"participant_identity":"bob@contoso"}""", "", "participant_identity")]
+    [InlineData("""{"participantName":"bob@contoso"}""", "", "participantName")]
+    [InlineData("{}", "?participantName=bob", "participantName")]
+    public async Task An_authenticated_caller_cannot_take_another_identity(string body, string query, string field)
+    {
+        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        EndpointAssert.Problem(await harness.PostTokenAsync(body, query: query), 403, field);
+    }
+
+    [Fact]
+    public async Task An_authenticated_caller_cannot_join_a_room_their_claims_exclude()
+    {
+        using var harness = new EndpointHarness(authenticator: Authenticator(Alice(room => room.StartsWith("team-", StringComparison.Ordinal))).Object);
+        EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"team-a"}"""));
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"board"}"""), 403, "room_name");
+        EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET", "?roomName=board"), 403, "roomName");
+    }
+
+    [Fact]
+    public async Task An_unavailable_secret_is_503_with_retry_after()
+    {
+        var keys = new Mock<IKeyProvider>();
+        keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new SecretUnavailableException("Key Vault did not answer.", TimeSpan.FromSeconds(2.2)));
+        using var harness = new EndpointHarness(keyProvider: keys.Object);
+
+        var response = await harness.PostTokenAsync("{}");
+
+        EndpointAssert.Problem(response, 503);
+        Assert.Equal("3", response.Header("Retry-After"));
+        Assert.DoesNotContain("Key Vault", response.BodyText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_is_a_500_with_the_invocation_id_and_no_details()
+    {
+        var keys = new Mock<IKeyProvider>();
+        keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
+            .ThrowsAsync(new InvalidOperationException("internal detail: cache corrupted at slot 7"));
+        using var harness = new EndpointHarness(keyProvider: keys.Object);
+        var context = new Fakes.FakeFunctionContext(harness.Services);
+        var request = Fakes.FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
+
+        var response = (Fakes.FakeHttpResponseData)await new TokenFunction.Functions.TokenFunction(
+            (Http.TokenEndpoint)harness.Services.GetService(typeof(Http.TokenEndpoint))!).Run(request);
+
+        var problem = EndpointAssert.Problem(response, 500);
+        Assert.Equal(context.InvocationId, problem.CorrelationId);
+        Assert.DoesNotContain("cache corrupted", response.BodyText, StringComparison.Ordinal);
+        var logged = Assert.Single(harness.Logs.GetSnapshot(), r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+        Assert.Contains(context.InvocationId, logged.Message, StringComparison.Ordinal);
+        Assert.Contains("cache corrupted", logged.Exception!.Message, StringComparison.Ordinal);
+    }
+}

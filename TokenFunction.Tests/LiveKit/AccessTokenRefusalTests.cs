@@ -1,0 +1,177 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
+using TokenFunction.LiveKit;
+
+namespace TokenFunction.Tests.LiveKit;
+
+public sealed class AccessTokenRefusalTests
+{
+    internal const string Secret = "refusal-test-secret-do-not-leak-0123456789";
+    private static readonly DateTimeOffset s_now = new(2026, 11, 28, 4, 30, 0, TimeSpan.Zero);
+
+    private static AccessToken Token() => new("APIkey", Secret, new FakeTimeProvider(s_now));
+
+    [Theory]
+    [InlineData("", "secret", "apiKey")]
+    [InlineData("devkey", "", "apiSecret")]
+    [InlineData(null, "secret", "apiKey")]
+    [InlineData("devkey", null, "apiSecret")]
+    public void EmptyKeyOrSecretIsRefused(string? key, string? secret, string parameter)
+    {
+        var error = Assert.ThrowsAny<ArgumentException>(() => new AccessToken(key!, secret!));
+        Assert.Equal(parameter, error.ParamName);
+        var verifierError = Assert.ThrowsAny<ArgumentException>(() => new TokenVerifier(key!, secret!));
+        Assert.Equal(parameter, verifierError.ParamName);
+    }
+
+    [Fact]
+    public void JoinGrantWithoutIdentityIsRefused()
+    {
+        var token = Token().AddGrant(new VideoGrant { RoomJoin = true, Room = "r" });
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        Assert.Contains("identity", error.Message, StringComparison.Ordinal);
+        AssertNoSecret(error);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void JoinGrantWithoutRoomIsRefused(string? room)
+    {
+        var token = Token();
+        token.Identity = "alice";
+        token.AddGrant(new VideoGrant { RoomJoin = true, Room = room });
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        Assert.Contains("room", error.Message, StringComparison.Ordinal);
+        AssertNoSecret(error);
+    }
+
+    [Fact]
+    public void GrantsWithoutJoinNeedNeitherIdentityNorRoom()
+    {
+        var token = Token().AddGrant(new VideoGrant { RoomList = true, RoomCreate = true });
+
+        var payload = JwtParts.Payload(token.ToJwt());
+
+        Assert.False(payload.TryGetProperty("sub", out _));
+    }
+
+    public static TheoryData<string> ZeroLengthLifetimes => ["ttl 0", "ttl -1s", "ttl 999ms", "exp = nbf", "exp < nbf", "exp 0.5s after nbf"];
+
+    [Theory]
+    [MemberData(nameof(ZeroLengthLifetimes))]
+    public void ExpiryNotAfterNotBeforeIsRefused(string lifetime)
+    {
+        var token = Token();
+        token.Identity = "alice";
+        switch (lifetime)
+        {
+            case "ttl 0":
+                token.Ttl = TimeSpan.Zero;
+                break;
+            case "ttl -1s":
+                token.Ttl = TimeSpan.FromSeconds(-1);
+                break;
+            case "ttl 999ms":
+                token.NotBefore = s_now; // whole second: 999 ms later is still the same NumericDate
+                token.Ttl = TimeSpan.FromMilliseconds(999);
+                break;
+            case "exp = nbf":
+                token.ExpiresAt = s_now;
+                break;
+            case "exp < nbf":
+                token.NotBefore = s_now;
+                token.ExpiresAt = s_now.AddMinutes(-1);
+                break;
+            default:
+                token.NotBefore = s_now.AddMilliseconds(100);
+                token.ExpiresAt = s_now.AddMilliseconds(600);
+                break;
+        }
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        AssertNoSecret(error);
+    }
+
+    [Fact]
+    public void TtlPastTheEndOfTimeIsRefusedNotOverflowed()
+    {
+        var token = Token();
+        token.Ttl = TimeSpan.MaxValue;
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        AssertNoSecret(error);
+    }
+
+    [Fact]
+    public void EgressWithStorageCredentialsIsRefusedUnlessAllowed()
+    {
+        var token = Token();
+        token.Identity = "recorder";
+        token.RoomConfig = new RoomConfiguration
+        {
+            Name = "r",
+            Egress = new RoomEgress
+            {
+                Tracks = new JsonObject
+                {
+                    ["filepath"] = "{room_name}/{track_id}",
+                    ["s3"] = new JsonObject { ["accessKey"] = "AKIA-EXAMPLE", ["secret"] = "s3-secret-value", ["bucket"] = "b" },
+                },
+            },
+        };
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        Assert.Contains("AllowEgressCredentials", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("s3-secret-value", error.Message, StringComparison.Ordinal);
+        AssertNoSecret(error);
+
+        token.AllowEgressCredentials = true;
+        var tracks = JwtParts.Payload(token.ToJwt()).GetProperty("roomConfig").GetProperty("egress").GetProperty("tracks");
+        Assert.Equal("s3-secret-value", tracks.GetProperty("s3").GetProperty("secret").GetString());
+    }
+
+    public static TheoryData<string> CredentialShapes =>
+    [
+        """{"fileOutputs":[{"filepath":"x.mp4","gcp":{"credentials":"{...}","bucket":"b"}}]}""",
+        """{"segmentOutputs":[{"azure":{"accountName":"n","accountKey":"k","containerName":"c"}}]}""",
+        """{"fileOutputs":[{"aliOSS":{"access_key":"a","bucket":"b"}}]}""",
+        """{"fileOutputs":[{"s3":{"bucket":"b","sessionToken":"t"}}]}""",
+        """{"fileOutputs":[{"s3":{"bucket":"b","proxy":{"url":"http://p","username":"u","password":"p"}}}]}""",
+    ];
+
+    [Theory]
+    [MemberData(nameof(CredentialShapes))]
+    public void EveryKindOfStorageCredentialIsDetected(string roomEgressJson)
+    {
+        var egress = new RoomEgress { Room = JsonNode.Parse(roomEgressJson)!.AsObject() };
+
+        Assert.True(egress.CarriesStorageCredentials);
+    }
+
+    [Fact]
+    public void EgressWithoutCredentialsIsWritten()
+    {
+        var egress = new RoomEgress
+        {
+            Room = JsonNode.Parse("""{"layout":"grid","fileOutputs":[{"filepath":"r.mp4","s3":{"bucket":"b","region":"eu","accessKey":""}}]}""")!.AsObject(),
+        };
+        var token = Token();
+        token.RoomConfig = new RoomConfiguration { Egress = egress };
+
+        Assert.False(egress.CarriesStorageCredentials);
+        var room = JwtParts.Payload(token.ToJwt()).GetProperty("roomConfig").GetProperty("egress").GetProperty("room");
+        Assert.Equal("grid", room.GetProperty("layout").GetString());
+    }
+
+    [Fact]
+    public void ToStringNamesNoSecret()
+    {
+        Assert.DoesNotContain(Secret, Token().ToString(), StringComparison.Ordinal);
+    }
+
+    private static void AssertNoSecret(Exception error) =>
+        Assert.DoesNotContain(Secret, error.ToString(), StringComparison.Ordinal);
+}

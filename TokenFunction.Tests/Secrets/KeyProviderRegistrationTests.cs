@@ -1,0 +1,131 @@
+using Azure.Identity;
+using Azure.Security.KeyVault.Secrets;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TokenFunction.Secrets;
+
+namespace TokenFunction.Tests.Secrets;
+
+public sealed class KeyProviderRegistrationTests
+{
+    private static ServiceProvider Build(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
+        services.AddKeyProvider(configuration);
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public void AVaultUriSelectsTheCachedKeyVaultProviderWithItsWarmUp()
+    {
+        using var services = Build(
+            ("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"),
+            ("LIVEKIT_API_KEY", "fallback"),
+            ("KEY_VAULT_CACHE_TTL_SECONDS", "120"),
+            ("KEY_VAULT_REFRESH_AHEAD_SECONDS", "30"));
+
+        Assert.IsType<KeyVaultKeyProvider>(services.GetRequiredService<IKeyProvider>());
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is KeyProviderWarmUpService);
+        var options = services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value;
+        Assert.Equal(new Uri("https://kv-abc.vault.azure.net/"), options.VaultUri);
+        Assert.Equal("livekit-api-secret", options.SecretName);
+        Assert.Equal("fallback", options.FallbackApiKey);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.TimeToLive);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RefreshAhead);
+        Assert.Equal(new Uri("https://kv-abc.vault.azure.net/"), services.GetRequiredService<SecretClient>().VaultUri);
+    }
+
+    [Fact]
+    public void TheSecretNameCanBeChanged()
+    {
+        using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_SECRET_NAME", "other"));
+
+        Assert.Equal("other", services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value.SecretName);
+    }
+
+    [Fact]
+    public void WithoutAVaultTheConfiguredPairIsServed()
+    {
+        using var services = Build(("LIVEKIT_API_KEY", "devkey"), ("LIVEKIT_API_SECRET", "secret"));
+
+        Assert.IsType<StaticKeyProvider>(services.GetRequiredService<IKeyProvider>());
+        Assert.Empty(services.GetServices<IHostedService>());
+    }
+
+    [Fact]
+    public void WithNeitherSettingStartUpFailsNamingBoth()
+    {
+        var error = Assert.Throws<InvalidOperationException>(() => Build(("LIVEKIT_API_KEY", "devkey")));
+
+        Assert.Contains("KEY_VAULT_URI", error.Message, StringComparison.Ordinal);
+        Assert.Contains("LIVEKIT_API_SECRET", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("KEY_VAULT_URI", "http://kv-abc.vault.azure.net/", "https")]
+    [InlineData("KEY_VAULT_URI", "not a uri", "https")]
+    [InlineData("KEY_VAULT_REFRESH_AHEAD_SECONDS", "300", "refresh-ahead")]
+    [InlineData("KEY_VAULT_CACHE_TTL_SECONDS", "0", "time to live")]
+    [InlineData("KEY_VAULT_MAX_STALENESS_SECONDS", "-1", "staleness")]
+    [InlineData("KEY_VAULT_RETRY_MIN_SECONDS", "90", "backoff")]
+    [InlineData("KEY_VAULT_FETCH_TIMEOUT_SECONDS", "0", "fetch timeout")]
+    public void BadSettingsAreRefusedAtStartUp(string setting, string value, string named)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["KEY_VAULT_URI"] = "https://kv-abc.vault.azure.net/",
+            [setting] = value,
+        };
+        using var services = Build([.. settings.Select(s => (s.Key, s.Value))]);
+
+        // ValidateOnStart runs this validator when the host starts, before any request.
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value);
+        Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void AMalformedNumberIsRefusedNamingTheSetting()
+    {
+        using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_CACHE_TTL_SECONDS", "00:05:00"));
+
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value);
+        Assert.Contains("KEY_VAULT_CACHE_TTL_SECONDS", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheDefaultsAreValid()
+    {
+        var options = new KeyVaultKeyProviderOptions { VaultUri = new Uri("https://kv-abc.vault.azure.net/") };
+
+        Assert.True(new KeyVaultKeyProviderOptionsValidator().Validate(null, options).Succeeded);
+        Assert.InRange(options.TimeToLive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15));
+    }
+
+    [Fact]
+    public void InAzureTheManagedIdentityIsUsedAndLocallyTheDefaultChain()
+    {
+        static IConfiguration Settings(params (string Key, string Value)[] values) => new ConfigurationBuilder()
+            .AddInMemoryCollection(values.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
+
+        Assert.IsType<ManagedIdentityCredential>(KeyVaultClientFactory.CreateCredential(
+            Settings(("WEBSITE_INSTANCE_ID", "abc"), ("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001"))));
+        Assert.IsType<ManagedIdentityCredential>(KeyVaultClientFactory.CreateCredential(Settings(("IDENTITY_ENDPOINT", "http://127.0.0.1:1/"))));
+        Assert.IsType<DefaultAzureCredential>(KeyVaultClientFactory.CreateCredential(Settings()));
+    }
+
+    [Fact]
+    public void TheSdkDoesNotRetryOnItsOwn()
+    {
+        var options = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions { FetchTimeout = TimeSpan.FromSeconds(7) });
+
+        Assert.Equal(0, options.Retry.MaxRetries);
+        Assert.Equal(TimeSpan.FromSeconds(7), options.Retry.NetworkTimeout);
+    }
+}

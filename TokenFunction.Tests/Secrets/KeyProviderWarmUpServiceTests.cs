@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using TokenFunction.Secrets;
+using TokenFunction.Tests.Secrets.Fakes;
+
+namespace TokenFunction.Tests.Secrets;
+
+public sealed class KeyProviderWarmUpServiceTests
+{
+    [Fact]
+    public async Task StartUpLoadsThePairSoTheFirstRequestIsACachedHit()
+    {
+        using var harness = new KeyVaultHarness();
+        harness.Returns("warm-secret", "v1");
+        var service = new KeyProviderWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+
+        await service.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.True(harness.Provider.IsReady);
+        Assert.Equal("warm-secret", harness.Hit().ApiSecret);
+        Assert.Equal(1, harness.Calls);
+    }
+
+    [Fact]
+    public async Task AHangingVaultDelaysStartUpOnlyUntilTheWarmUpTimeout()
+    {
+        using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.FromSeconds(10));
+        var hanging = harness.Pending();
+        var logger = new FakeLogger<KeyProviderWarmUpService>();
+        var service = new KeyProviderWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
+
+        var start = service.StartAsync(CancellationToken.None);
+        await KeyVaultHarness.WaitUntilAsync(() => harness.Calls == 1);
+        harness.Time.Advance(TimeSpan.FromSeconds(9));
+        Assert.False(start.IsCompleted);
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        await start.WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(harness.Provider.IsReady);
+        Assert.Equal(LogLevel.Warning, logger.LatestRecord.Level);
+
+        // The fetch was not abandoned: when Key Vault answers, the pair is served.
+        hanging.SetResult(KeyVaultHarness.Ok("late-secret", "v1"));
+        await harness.SettleAsync();
+        Assert.Equal("late-secret", harness.Hit().ApiSecret);
+    }
+
+    [Fact]
+    public async Task AFailingVaultDoesNotFailStartUp()
+    {
+        using var harness = new KeyVaultHarness();
+        harness.FailsFromNowOn(FakeResponse.Failure(403, "Forbidden"));
+        var logger = new FakeLogger<KeyProviderWarmUpService>();
+        var service = new KeyProviderWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
+
+        await service.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(harness.Provider.IsReady);
+        Assert.Equal(LogLevel.Warning, logger.LatestRecord.Level);
+    }
+}

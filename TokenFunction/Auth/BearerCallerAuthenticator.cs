@@ -1,0 +1,248 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace TokenFunction.Auth;
+
+/// <summary>
+/// Bearer mode: the caller's JWT from the app's own OIDC issuer is validated (signature with the issuer's published
+/// keys, issuer, audience, lifetime, algorithm) and the LiveKit identity is read from one of its claims.
+/// </summary>
+public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, IDisposable
+{
+    /// <summary>
+    /// With this switch on (TokenFunction.csproj sets it in the runtime configuration, as IdentityModel reads it once at
+    /// first use), a refresh requested for an unknown <c>kid</c> completes before the retry, so the first token signed
+    /// with a rolled-over key already validates. Without it the refresh runs in the background and only later callers
+    /// see the new key. Refreshes stay rate-limited by <see cref="CallerAuthenticationOptions.MetadataRefreshInterval"/>.
+    /// </summary>
+    public const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
+
+    private const int s_maxIdentityLength = 256;
+    private static readonly TimeSpan s_metadataTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly CallerAuthenticationOptions _options;
+    private readonly ILogger _logger;
+    private readonly HttpClient? _ownedClient;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly JsonWebTokenHandler _handler = new();
+    private readonly string[] _audiences;
+    private readonly string[] _algorithms;
+    private readonly string? _issuer;
+    private readonly string? _nameClaim;
+    private readonly string? _roomClaim;
+    private readonly RoomAccessPolicy? _rooms;
+    private ValidationSnapshot? _snapshot;
+
+    public BearerCallerAuthenticator(IOptions<CallerAuthenticationOptions> options, ILogger<BearerCallerAuthenticator> logger)
+        : this(options, logger, metadataClient: null)
+    {
+    }
+
+    /// <param name="metadataClient">
+    /// The client that reads the discovery document and keys; null for our own. Tests pass one that trusts their
+    /// loopback issuer's self-signed certificate and nothing else.
+    /// </param>
+    public BearerCallerAuthenticator(IOptions<CallerAuthenticationOptions> options, ILogger<BearerCallerAuthenticator> logger, HttpClient? metadataClient)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        _logger = logger;
+
+        var metadataAddress = _options.GetMetadataAddress()
+            ?? throw new InvalidOperationException("Auth:Authority (Auth__Authority) is required when Auth:Mode is Bearer.");
+        _audiences = [.. _options.GetAudiences()];
+        _algorithms = [.. _options.GetValidAlgorithms()];
+        _issuer = string.IsNullOrWhiteSpace(_options.Issuer) ? null : _options.Issuer.Trim();
+        _nameClaim = string.IsNullOrWhiteSpace(_options.NameClaim) ? null : _options.NameClaim;
+        _roomClaim = string.IsNullOrWhiteSpace(_options.RoomClaim) ? null : _options.RoomClaim;
+        _rooms = _roomClaim is null ? null : new RoomAccessPolicy(_options.RoomRules);
+
+        if (metadataClient is null)
+        {
+            _ownedClient = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(15) })
+            {
+                Timeout = s_metadataTimeout,
+            };
+        }
+
+        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
+            metadataAddress,
+            new OpenIdConnectConfigurationRetriever(),
+            new HttpDocumentRetriever(metadataClient ?? _ownedClient!) { RequireHttps = _options.RequireHttpsMetadata })
+        {
+            AutomaticRefreshInterval = _options.MetadataAutomaticRefreshInterval,
+            RefreshInterval = _options.MetadataRefreshInterval,
+        };
+    }
+
+    public bool IsEnabled => true;
+
+    public async ValueTask<CallerAuthenticationResult> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(authorizationHeader))
+        {
+            LogMissingToken(_logger);
+            return CallerAuthenticationResult.Failure(
+                "A bearer token is required: send 'Authorization: Bearer <token>' with a token from the app's identity provider.",
+                BearerChallenge.Missing);
+        }
+
+        if (!TryReadBearerToken(authorizationHeader, out var token))
+        {
+            LogMissingToken(_logger);
+            return CallerAuthenticationResult.Failure("The Authorization header must use the Bearer scheme.", BearerChallenge.Missing);
+        }
+
+        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var result = await _handler.ValidateTokenAsync(token, snapshot.Parameters).ConfigureAwait(false);
+        if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // The issuer may have rolled its keys since we cached them. RequestRefresh is rate-limited, so made-up kids
+            // cannot turn into a stream of requests to the identity provider.
+            _metadata.RequestRefresh();
+            var refreshed = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(refreshed, snapshot))
+            {
+                LogKeysRefreshed(_logger);
+                result = await _handler.ValidateTokenAsync(token, refreshed.Parameters).ConfigureAwait(false);
+            }
+        }
+
+        if (!result.IsValid)
+        {
+            var (reason, description) = Describe(result.Exception);
+            LogTokenRefused(_logger, reason);
+            return CallerAuthenticationResult.Failure(description, BearerChallenge.InvalidToken(description));
+        }
+
+        return Bind((JsonWebToken)result.SecurityToken);
+    }
+
+    public void Dispose() => _ownedClient?.Dispose();
+
+    private CallerAuthenticationResult Bind(JsonWebToken jwt)
+    {
+        var identities = ClaimValues(jwt, _options.IdentityClaim);
+        if (identities.Count != 1 || !IsUsable(identities[0]))
+        {
+            LogTokenRefused(_logger, "identity_claim");
+            var description = $"The token's '{_options.IdentityClaim}' claim is missing or is not a usable identity.";
+            return CallerAuthenticationResult.Failure(description, BearerChallenge.InvalidToken(description));
+        }
+
+        string? name = null;
+        if (_nameClaim is not null)
+        {
+            // A display name the token cannot supply well is dropped rather than refused: the identity stands in for it.
+            var names = ClaimValues(jwt, _nameClaim);
+            name = names.Count > 0 && IsUsable(names[0]) ? names[0] : null;
+        }
+
+        var roomFilter = _rooms is null ? null : _rooms.FilterFor(ClaimValues(jwt, _roomClaim!));
+        return CallerAuthenticationResult.Success(new AuthenticatedCaller(identities[0], name, roomFilter));
+    }
+
+    private static List<string> ClaimValues(JsonWebToken jwt, string claimType)
+    {
+        // JsonWebToken lists each element of a JSON array claim (roles, groups) as its own claim.
+        var values = new List<string>();
+        foreach (var claim in jwt.Claims)
+        {
+            if (string.Equals(claim.Type, claimType, StringComparison.Ordinal))
+            {
+                values.Add(claim.Value);
+            }
+        }
+
+        return values;
+    }
+
+    private static bool IsUsable(string value) =>
+        value.Length is > 0 and <= s_maxIdentityLength && !value.Any(char.IsControl) && !string.IsNullOrWhiteSpace(value);
+
+    private static bool TryReadBearerToken(string header, out string token)
+    {
+        token = string.Empty;
+        var span = header.AsSpan().Trim();
+        const string Scheme = "Bearer";
+        if (span.Length <= Scheme.Length || !span.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) || span[Scheme.Length] != ' ')
+        {
+            return false;
+        }
+
+        token = span[(Scheme.Length + 1)..].Trim().ToString();
+        return token.Length > 0;
+    }
+
+    private async ValueTask<ValidationSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    {
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            configuration = await _metadata.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogMetadataUnavailable(_logger, _metadata.MetadataAddress, ex);
+            throw new CallerAuthenticationUnavailableException("The identity provider's signing keys could not be read; try again shortly.", ex);
+        }
+
+        var snapshot = _snapshot;
+        if (snapshot is not null && ReferenceEquals(snapshot.Configuration, configuration))
+        {
+            return snapshot;
+        }
+
+        snapshot = new ValidationSnapshot(configuration, new TokenValidationParameters
+        {
+            ValidIssuer = _issuer ?? configuration.Issuer,
+            ValidAudiences = _audiences,
+            IssuerSigningKeys = configuration.SigningKeys,
+            ValidAlgorithms = _algorithms,
+            ClockSkew = _options.ClockSkew,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            RequireAudience = true,
+            ValidateIssuer = true,
+            ValidateAudience = true,
+            ValidateLifetime = true,
+        });
+        _snapshot = snapshot;
+        return snapshot;
+    }
+
+    // Fixed sentences only: exception messages can quote parts of the token, so they never reach the client or the log.
+    private static (string Reason, string Description) Describe(Exception? exception) => exception switch
+    {
+        SecurityTokenExpiredException => ("expired", "The token has expired."),
+        SecurityTokenNotYetValidException => ("not_yet_valid", "The token is not valid yet."),
+        SecurityTokenNoExpirationException => ("no_expiry", "The token has no expiry time."),
+        SecurityTokenInvalidLifetimeException => ("lifetime", "The token's lifetime is not valid."),
+        SecurityTokenInvalidAudienceException => ("audience", "The token was not issued for this service (audience)."),
+        SecurityTokenInvalidIssuerException => ("issuer", "The token's issuer is not the configured identity provider."),
+        SecurityTokenInvalidAlgorithmException => ("algorithm", "The token's signing algorithm is not accepted."),
+        SecurityTokenSignatureKeyNotFoundException => ("unknown_key", "The token was signed with a key the identity provider does not publish."),
+        SecurityTokenInvalidSignatureException => ("signature", "The token's signature is not valid."),
+        SecurityTokenMalformedException or ArgumentException => ("malformed", "The token is not a well-formed JWT."),
+        _ => ("invalid", "The token is not valid."),
+    };
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
+    private static partial void LogTokenRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Token request without a bearer token")]
+    private static partial void LogMissingToken(ILogger logger);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Unknown signing key: the identity provider's keys were refreshed")]
+    private static partial void LogKeysRefreshed(ILogger logger);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "The identity provider's metadata could not be read from {MetadataAddress}")]
+    private static partial void LogMetadataUnavailable(ILogger logger, string metadataAddress, Exception exception);
+
+    private sealed record ValidationSnapshot(OpenIdConnectConfiguration Configuration, TokenValidationParameters Parameters);
+}

@@ -1,0 +1,18 @@
+namespace TokenFunction.Auth;
+
+/// <summary><c>WWW-Authenticate</c> values for the Bearer scheme (RFC 6750 section 3).</summary>
+public static class BearerChallenge
+{
+    /// <summary>No credentials were sent: the bare challenge, with no error code (RFC 6750 section 3.1).</summary>
+    public const string Missing = "Bearer";
+
+    /// <summary>A token was sent but refused. <paramref name="description"/> is one of our fixed sentences, never token content.</summary>
+    public static string InvalidToken(string description)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+
+        // error_description allows %x20-21 / %x23-5B / %x5D-7E only.
+        var safe = new string([.. description.Where(c => c is >= ' ' and <= '~' and not '"' and not '\\')]);
+        return $"Bearer error=\"invalid_token\", error_description=\"{safe}\"";
+    }
+}

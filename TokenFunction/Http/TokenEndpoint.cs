@@ -1,0 +1,270 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenFunction.Auth;
+using TokenFunction.LiveKit;
+using TokenFunction.Policy;
+using TokenFunction.Secrets;
+
+namespace TokenFunction.Http;
+
+/// <summary>Which client contract a route speaks.</summary>
+public enum EndpointShape
+{
+    /// <summary>LiveKit's standard token endpoint: 201 snake_case, or the bare JWT for <c>Accept: text/plain</c>.</summary>
+    Token,
+
+    /// <summary>The sandbox's connection-details: 200 camelCase.</summary>
+    ConnectionDetails,
+}
+
+/// <summary>
+/// Request in, response out, for both token routes: authenticate the caller, read the body within its cap, apply
+/// policy, sign. Every refusal is a problem response; only a fault of ours is a 500, with no details but a correlation id.
+/// </summary>
+public sealed class TokenEndpoint(
+    IKeyProvider keyProvider,
+    ICallerAuthenticator authenticator,
+    TokenPolicy policy,
+    IOptions<LiveKitServerOptions> server,
+    TimeProvider timeProvider,
+    ILogger<TokenEndpoint> logger)
+{
+    private readonly string _serverUrl = server.Value.Url;
+
+    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var route = shape == EndpointShape.Token ? "token" : "connection-details";
+        var cancellationToken = request.FunctionContext.CancellationToken;
+        try
+        {
+            CallerAuthenticationResult authentication;
+            try
+            {
+                authentication = await authenticator.AuthenticateAsync(Header(request, "Authorization"), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CallerAuthenticationUnavailableException exception)
+            {
+                // The identity provider's keys cannot be read (the authenticator has logged why): not the caller's fault.
+                var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+                var unavailable = await Problems.WriteAsync(request, 503, "Bearer tokens cannot be checked right now; retry later.").ConfigureAwait(false);
+                unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+                return unavailable;
+            }
+
+            if (!authentication.Succeeded)
+            {
+                EndpointLog.AuthenticationFailed(logger, route);
+                var unauthorized = await Problems.WriteAsync(request, 401, authentication.FailureDetail ?? "Authentication failed.").ConfigureAwait(false);
+                unauthorized.Headers.TryAddWithoutValidation("WWW-Authenticate", authentication.WwwAuthenticate ?? "Bearer");
+                return unauthorized;
+            }
+
+            TokenRequestBody? body = null;
+            if (!HttpMethods.IsGet(request.Method))
+            {
+                var (parsed, error) = await ReadBodyAsync(request, cancellationToken).ConfigureAwait(false);
+                if (error is not null)
+                {
+                    return await RefuseAsync(request, route, error).ConfigureAwait(false);
+                }
+
+                body = parsed;
+            }
+
+            string? queryRoom = null, queryParticipant = null;
+            if (request.Url.Query.Length > 1)
+            {
+                var query = request.Query;
+                queryRoom = query["roomName"];
+                queryParticipant = query["participantName"];
+            }
+
+            var refusal = policy.Decide(body, queryRoom, queryParticipant, authentication.Caller, out var decision);
+            if (refusal is not null)
+            {
+                return await RefuseAsync(request, route, refusal).ConfigureAwait(false);
+            }
+
+            ApiCredentials credentials;
+            try
+            {
+                credentials = await keyProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SecretUnavailableException exception)
+            {
+                var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+                EndpointLog.SecretUnavailable(logger, exception, route, seconds);
+                var unavailable = await Problems.WriteAsync(request, 503, "The signing secret is not available right now; retry later.").ConfigureAwait(false);
+                unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+                return unavailable;
+            }
+
+            var token = Sign(credentials, decision!);
+            EndpointLog.TokenIssued(logger, route, decision!.Identity, decision.Room, (long)decision.Ttl.TotalSeconds);
+            return await WriteTokenAsync(request, shape, decision, token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var correlationId = request.FunctionContext.InvocationId;
+            EndpointLog.UnexpectedFailure(logger, exception, route, correlationId);
+            return await Problems.WriteAsync(request, 500, "An unexpected error occurred. Quote the correlation id when reporting it.", correlationId: correlationId).ConfigureAwait(false);
+        }
+    }
+
+    private string Sign(ApiCredentials credentials, TokenDecision decision)
+    {
+        var token = new AccessToken(credentials.ApiKey, credentials.ApiSecret, timeProvider)
+        {
+            Identity = decision.Identity,
+            Name = decision.Name,
+            Metadata = decision.Metadata,
+            Attributes = decision.Attributes,
+            Ttl = decision.Ttl,
+            RoomConfig = decision.RoomConfig,
+        };
+        return token.AddGrant(decision.Video).ToJwt();
+    }
+
+    private async Task<HttpResponseData> WriteTokenAsync(HttpRequestData request, EndpointShape shape, TokenDecision decision, string token)
+    {
+        HttpResponseData response;
+        byte[] bytes;
+        string contentType;
+        if (shape == EndpointShape.ConnectionDetails)
+        {
+            response = request.CreateResponse(HttpStatusCode.OK);
+            contentType = "application/json; charset=utf-8";
+            bytes = JsonSerializer.SerializeToUtf8Bytes(
+                new ConnectionDetailsResponse(_serverUrl, decision.Room, decision.Name, token), EndpointJsonContext.Default.ConnectionDetailsResponse);
+        }
+        else if (WantsPlainText(Header(request, "Accept")))
+        {
+            response = request.CreateResponse(HttpStatusCode.OK);
+            contentType = "text/plain; charset=utf-8";
+            bytes = Encoding.UTF8.GetBytes(token);
+        }
+        else
+        {
+            response = request.CreateResponse(HttpStatusCode.Created);
+            contentType = "application/json; charset=utf-8";
+            bytes = JsonSerializer.SerializeToUtf8Bytes(
+                new TokenResponse(_serverUrl, token, decision.Room, decision.Identity, decision.Name), EndpointJsonContext.Default.TokenResponse);
+        }
+
+        response.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        response.Headers.TryAddWithoutValidation("Cache-Control", "no-store");
+        await response.Body.WriteAsync(bytes).ConfigureAwait(false);
+        return response;
+    }
+
+    private async ValueTask<HttpResponseData> RefuseAsync(HttpRequestData request, string route, RequestError error)
+    {
+        EndpointLog.RequestRefused(logger, route, error.Status, error.Field);
+        return await Problems.WriteAsync(request, error.Status, error.Detail, error.Field).ConfigureAwait(false);
+    }
+
+    private async ValueTask<(TokenRequestBody? Body, RequestError? Error)> ReadBodyAsync(HttpRequestData request, CancellationToken cancellationToken)
+    {
+        var (content, tooLarge) = await RequestBody.ReadAsync(request, policy.Options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        if (content is null)
+        {
+            return (null, tooLarge);
+        }
+
+        using (content)
+        {
+            var json = content.Span.Trim(" \t\r\n"u8);
+            if (json.IsEmpty)
+            {
+                return (null, null);
+            }
+
+            if (!IsJson(Header(request, "Content-Type")))
+            {
+                return (null, new RequestError(415, "Send the body as application/json (UTF-8).", "Content-Type"));
+            }
+
+            try
+            {
+                var body = JsonSerializer.Deserialize(json, EndpointJsonContext.Default.TokenRequestBody);
+                return body is null
+                    ? (null, RequestError.Invalid("body", "The body must be a JSON object."))
+                    : (body, null);
+            }
+            catch (JsonException exception)
+            {
+                var field = FieldFromPath(exception.Path);
+                return (null, RequestError.Invalid(
+                    field ?? "body",
+                    field is null ? "The body is not a valid JSON object." : $"{field} is malformed or has the wrong JSON type."));
+            }
+        }
+    }
+
+    /// <summary>A JSON path such as <c>$.room_config.agents[0].agent_name</c> as a field name, if it is safe to echo.</summary>
+    internal static string? FieldFromPath(string? path)
+    {
+        if (path is null || path.Length <= 2 || path.Length > 128 || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var field = path[2..];
+        return TextRules.Inspect(field, out _, out var control) && !control ? field : null;
+    }
+
+    internal static bool IsJson(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return false;
+        }
+
+        var span = contentType.AsSpan();
+        var semicolon = span.IndexOf(';');
+        var mediaType = (semicolon < 0 ? span : span[..semicolon]).Trim();
+        if (!mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // The only charset JSON has is UTF-8 (RFC 8259); refuse a body that claims another.
+        if (semicolon >= 0)
+        {
+            foreach (var range in span[(semicolon + 1)..].Split(';'))
+            {
+                var parameter = span[(semicolon + 1)..][range].Trim();
+                if (parameter.StartsWith("charset=", StringComparison.OrdinalIgnoreCase))
+                {
+                    var charset = parameter["charset=".Length..].Trim().Trim('"');
+                    if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The seed's snippet asks for the bare JWT with <c>Accept: text/plain</c>; anyone accepting JSON gets JSON.</summary>
+    internal static bool WantsPlainText(string? accept) =>
+        accept is not null
+        && accept.Contains("text/plain", StringComparison.OrdinalIgnoreCase)
+        && !accept.Contains("application/json", StringComparison.OrdinalIgnoreCase);
+
+    private static string? Header(HttpRequestData request, string name) =>
+        request.Headers.TryGetValues(name, out var values) ? string.Join(", ", values) : null;
+
+    private static class HttpMethods
+    {
+        public static bool IsGet(string method) => string.Equals(method, "GET", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,144 @@
+namespace TokenFunction.LiveKit;
+
+/// <summary>
+/// Builds and signs a LiveKit access token: an HS256 JWT whose <c>iss</c> is the API key, <c>sub</c> the participant
+/// identity, <c>nbf</c> now and <c>exp</c> now plus the TTL, with LiveKit's grants as custom claims. Accepts any
+/// non-empty secret, the dev server's six-byte <c>secret</c> included.
+/// </summary>
+public sealed class AccessToken
+{
+    /// <summary>The official SDKs' default lifetime.</summary>
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(6);
+
+    private readonly string _apiKey;
+    private readonly string _apiSecret;
+    private readonly TimeProvider _timeProvider;
+
+    public AccessToken(string apiKey, string apiSecret, TimeProvider? timeProvider = null)
+    {
+        if (string.IsNullOrEmpty(apiKey))
+        {
+            throw new ArgumentException("The API key must not be empty.", nameof(apiKey));
+        }
+
+        if (string.IsNullOrEmpty(apiSecret))
+        {
+            throw new ArgumentException("The API secret must not be empty.", nameof(apiSecret));
+        }
+
+        _apiKey = apiKey;
+        _apiSecret = apiSecret;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+    }
+
+    /// <summary>The participant identity, written as <c>sub</c>. Required by a join grant.</summary>
+    public string? Identity { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Metadata { get; set; }
+
+    public IDictionary<string, string>? Attributes { get; set; }
+
+    /// <summary><c>standard</c>, <c>ingress</c>, <c>egress</c>, <c>sip</c>, <c>agent</c>, ...</summary>
+    public string? Kind { get; set; }
+
+    public string? RoomPreset { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public TimeSpan Ttl { get; set; } = DefaultTtl;
+
+    /// <summary>Defaults to now from the <see cref="TimeProvider"/> at <see cref="ToJwt"/>.</summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
+    /// <summary>Defaults to <see cref="NotBefore"/> plus <see cref="Ttl"/>.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public RoomConfiguration? RoomConfig { get; set; }
+
+    /// <summary>
+    /// Storage credentials in a room's egress configuration are readable by anyone holding the token (a JWT is
+    /// signed, not encrypted), so they are refused unless the caller opts in here.
+    /// </summary>
+    public bool AllowEgressCredentials { get; set; }
+
+    /// <summary>The video grant accumulated by <see cref="AddGrant"/>, if any.</summary>
+    public VideoGrant? VideoGrant { get; private set; }
+
+    /// <summary>The SIP grant accumulated by <see cref="AddSipGrant"/>, if any.</summary>
+    public SipGrant? SipGrant { get; private set; }
+
+    /// <summary>Merges <paramref name="grant"/> into the token's video grant; what it sets wins.</summary>
+    public AccessToken AddGrant(VideoGrant grant)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        (VideoGrant ??= new VideoGrant()).MergeFrom(grant);
+        return this;
+    }
+
+    public AccessToken AddSipGrant(SipGrant grant)
+    {
+        ArgumentNullException.ThrowIfNull(grant);
+        (SipGrant ??= new SipGrant()).MergeFrom(grant);
+        return this;
+    }
+
+    /// <summary>Signs the token.</summary>
+    /// <exception cref="InvalidOperationException">The claims are refused; the message says why.</exception>
+    public string ToJwt()
+    {
+        if (VideoGrant is { RoomJoin: true } video)
+        {
+            if (string.IsNullOrEmpty(Identity))
+            {
+                throw new InvalidOperationException("A token with a roomJoin grant needs a participant identity.");
+            }
+
+            if (string.IsNullOrEmpty(video.Room))
+            {
+                throw new InvalidOperationException("A token with a roomJoin grant needs a room name.");
+            }
+        }
+
+        if (RoomConfig?.Egress is { CarriesStorageCredentials: true } && !AllowEgressCredentials)
+        {
+            throw new InvalidOperationException(
+                "The room configuration's egress carries storage credentials, which anyone holding the token could read; " +
+                "set AllowEgressCredentials to put them in a token anyway.");
+        }
+
+        var notBefore = NotBefore ?? _timeProvider.GetUtcNow();
+        DateTimeOffset expiresAt;
+        if (ExpiresAt is { } explicitExpiry)
+        {
+            expiresAt = explicitExpiry;
+        }
+        else if (Ttl <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("The token's TTL must be positive.");
+        }
+        else if (Ttl > DateTimeOffset.MaxValue - notBefore)
+        {
+            throw new InvalidOperationException("The token's TTL reaches past the largest representable time.");
+        }
+        else
+        {
+            expiresAt = notBefore + Ttl;
+        }
+
+        var nbf = notBefore.ToUnixTimeSeconds();
+        var exp = expiresAt.ToUnixTimeSeconds();
+        if (exp <= nbf)
+        {
+            throw new InvalidOperationException("The token's expiry must be at least one second after its not-before time.");
+        }
+
+        var content = new TokenContent(
+            _apiKey, Identity, nbf, exp, Name, Metadata, Attributes, Kind, VideoGrant, SipGrant, RoomConfig, RoomPreset, Sha256);
+        return JwtWriter.Write(content, _apiSecret);
+    }
+
+    /// <summary>Names the key only: this object may end up in debugger views and log scopes.</summary>
+    public override string ToString() => $"AccessToken {{ ApiKey = {_apiKey}, Identity = {Identity} }}";
+}

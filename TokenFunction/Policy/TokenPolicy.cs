@@ -1,0 +1,424 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+using TokenFunction.Auth;
+using TokenFunction.LiveKit;
+
+namespace TokenFunction.Policy;
+
+/// <summary>
+/// Decides what a token carries. The server's policy sets the ceiling; a caller can narrow it (fewer grants, a shorter
+/// lifetime) but never widen it, and the identity of an authenticated caller is never the caller's to choose.
+/// </summary>
+public sealed class TokenPolicy
+{
+    internal const int MaxAgentDispatches = 8;
+
+    // Fields that would ask for more than a participant's grants, in any spelling (compared without '_' and case).
+    // A false or null value asks for nothing and is let through; anything else is refused.
+    private static readonly HashSet<string> s_privileged = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "roomadmin", "roomcreate", "roomlist", "roomrecord", "ingressadmin", "hidden", "recorder", "agent", "kind",
+        "sip", "sipadmin", "sipcall", "admin", "call", "video", "grant", "grants", "roompreset", "destinationroom",
+        "cansubscribemetrics", "canmanageagentsession", "sha256",
+    };
+
+    private readonly TokenPolicyOptions _options;
+    private readonly TrackSource[] _sources;
+    private readonly HashSet<string> _agentNames;
+    private readonly Regex? _roomPattern;
+
+    public TokenPolicy(IOptions<TokenPolicyOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _sources = TokenPolicyOptionsValidator.ParseSources(_options.CanPublishSources, out _) ?? [];
+        _agentNames = new HashSet<string>(TokenPolicyOptionsValidator.SplitList(_options.AllowedAgentNames), StringComparer.Ordinal);
+        _roomPattern = string.IsNullOrEmpty(_options.RoomNamePattern)
+            ? null
+            : new Regex($@"\A(?:{_options.RoomNamePattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+    }
+
+    public TokenPolicyOptions Options => _options;
+
+    /// <summary>
+    /// Applies policy to a request. <paramref name="body"/> is null when there was none; the query values are the
+    /// legacy <c>roomName</c>/<c>participantName</c> parameters; <paramref name="caller"/> is null for anonymous callers.
+    /// </summary>
+    public RequestError? Decide(
+        TokenRequestBody? body, string? queryRoomName, string? queryParticipantName, AuthenticatedCaller? caller, out TokenDecision? decision)
+    {
+        decision = null;
+        body ??= s_empty;
+
+        if (CheckPrivileged(body.Other, "") is { } privileged)
+        {
+            return privileged;
+        }
+
+        // Room: snake_case first, then the legacy body field, then the legacy query parameter; they must agree.
+        if (!Merge(body.RoomName, "room_name", body.LegacyRoomName, "roomName", out var room, out var roomField, out var error)
+            || !Merge(room, roomField, queryRoomName, "roomName", out room, out roomField, out error))
+        {
+            return error;
+        }
+
+        if (room is not null)
+        {
+            if (!_options.AllowCallerRoom)
+            {
+                return RequestError.Forbidden(roomField, "Policy does not let callers choose the room.");
+            }
+
+            if (CheckName(room, roomField, _options.MaxRoomNameLength) is { } bad)
+            {
+                return bad;
+            }
+
+            if (_roomPattern is not null && !MatchesPattern(room))
+            {
+                return RequestError.Forbidden(roomField, "Policy does not allow this room name.");
+            }
+        }
+        else
+        {
+            room = TextRules.NewId("room-");
+        }
+
+        if (caller is not null && !caller.MayJoin(room))
+        {
+            return RequestError.Forbidden(roomField, "You may not join this room.");
+        }
+
+        // Identity: participant_identity, or the legacy participantName (which also sets the name).
+        if (!Merge(body.ParticipantIdentity, "participant_identity", body.LegacyParticipantName, "participantName", out var identity, out var identityField, out error)
+            || !Merge(identity, identityField, queryParticipantName, "participantName", out identity, out identityField, out error))
+        {
+            return error;
+        }
+
+        var legacyName = Empty(body.LegacyParticipantName) ?? Empty(queryParticipantName);
+        if (caller is not null)
+        {
+            if (identity is not null && !string.Equals(identity, caller.Identity, StringComparison.Ordinal))
+            {
+                return RequestError.Forbidden(identityField, "The identity comes from your credentials; you may not choose another.");
+            }
+
+            identity = caller.Identity;
+        }
+        else if (identity is not null)
+        {
+            if (!_options.AllowCallerIdentity)
+            {
+                return RequestError.Forbidden(identityField, "Policy does not let callers choose their identity.");
+            }
+
+            if (CheckName(identity, identityField, _options.MaxIdentityLength) is { } bad)
+            {
+                return bad;
+            }
+        }
+        else
+        {
+            identity = TextRules.NewId("user-");
+        }
+
+        var name = Empty(body.ParticipantName);
+        if (name is not null)
+        {
+            if (CheckName(name, "participant_name", _options.MaxNameLength) is { } bad)
+            {
+                return bad;
+            }
+        }
+        else
+        {
+            name = caller is not null ? Empty(caller.Name) ?? identity : legacyName ?? identity;
+        }
+
+        var metadata = body.ParticipantMetadata;
+        if (metadata is not null && CheckBlob(metadata, "participant_metadata", _options.MaxMetadataBytes) is { } badMetadata)
+        {
+            return badMetadata;
+        }
+
+        if (body.ParticipantAttributes is { Count: > 0 } attributes && CheckAttributes(attributes) is { } badAttributes)
+        {
+            return badAttributes;
+        }
+
+        var ttl = _options.DefaultTtl;
+        if (body.Ttl is { } seconds)
+        {
+            if (seconds <= 0 || seconds > (long)_options.MaxTtl.TotalSeconds)
+            {
+                return RequestError.Invalid("ttl", $"ttl must be a whole number of seconds from 1 to {(long)_options.MaxTtl.TotalSeconds}.");
+            }
+
+            ttl = TimeSpan.FromSeconds(seconds);
+        }
+
+        if (Grant(body, room, out var video) is { } badGrant)
+        {
+            return badGrant;
+        }
+
+        RoomConfiguration? roomConfig = null;
+        if (body.RoomConfig is { } requested && Configure(requested, out roomConfig) is { } badConfig)
+        {
+            return badConfig;
+        }
+
+        decision = new TokenDecision
+        {
+            Room = room,
+            Identity = identity,
+            Name = name,
+            Metadata = metadata,
+            Attributes = body.ParticipantAttributes is { Count: > 0 } ? body.ParticipantAttributes : null,
+            Ttl = ttl,
+            Video = video!,
+            RoomConfig = roomConfig,
+        };
+        return null;
+    }
+
+    private static readonly TokenRequestBody s_empty = new();
+
+    private static string? Empty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    private static bool Merge(string? first, string firstField, string? second, string secondField, out string? value, out string field, out RequestError? error)
+    {
+        first = Empty(first);
+        second = Empty(second);
+        error = null;
+        value = first ?? second;
+        field = first is not null ? firstField : second is not null ? secondField : firstField;
+        if (first is not null && second is not null && !string.Equals(first, second, StringComparison.Ordinal))
+        {
+            error = RequestError.Invalid(secondField, $"{secondField} conflicts with {firstField}; send one of them.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static RequestError? CheckName(string value, string field, int maxBytes)
+    {
+        if (!TextRules.Inspect(value, out var bytes, out var hasControl))
+        {
+            return RequestError.Invalid(field, $"{field} is not valid Unicode text.");
+        }
+
+        if (hasControl)
+        {
+            return RequestError.Invalid(field, $"{field} must not contain control characters.");
+        }
+
+        return bytes > maxBytes ? RequestError.Invalid(field, $"{field} must be at most {maxBytes} bytes of UTF-8.") : null;
+    }
+
+    private static RequestError? CheckBlob(string value, string field, int maxBytes)
+    {
+        if (!TextRules.Inspect(value, out var bytes, out _))
+        {
+            return RequestError.Invalid(field, $"{field} is not valid Unicode text.");
+        }
+
+        return bytes > maxBytes ? RequestError.Invalid(field, $"{field} must be at most {maxBytes} bytes of UTF-8.") : null;
+    }
+
+    private RequestError? CheckAttributes(Dictionary<string, string> attributes)
+    {
+        const string Field = "participant_attributes";
+        var total = 0;
+        foreach (var (key, value) in attributes)
+        {
+            if (key.Length == 0)
+            {
+                return RequestError.Invalid(Field, "participant_attributes must not have an empty key.");
+            }
+
+            if (value is null || !TextRules.Inspect(key, out var keyBytes, out var keyControl) || keyControl || !TextRules.Inspect(value, out var valueBytes, out _))
+            {
+                return RequestError.Invalid(Field, "participant_attributes must map keys without control characters to string values of valid Unicode text.");
+            }
+
+            total += keyBytes + valueBytes;
+            if (total > _options.MaxAttributesBytes)
+            {
+                return RequestError.Invalid(Field, $"participant_attributes must be at most {_options.MaxAttributesBytes} bytes of UTF-8 in all.");
+            }
+        }
+
+        return null;
+    }
+
+    private bool MatchesPattern(string room)
+    {
+        try
+        {
+            return _roomPattern!.IsMatch(room);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private RequestError? Grant(TokenRequestBody body, string room, out VideoGrant? video)
+    {
+        video = null;
+        if (!Narrow(_options.CanPublish, body.CanPublish, "can_publish", out var canPublish, out var error)
+            || !Narrow(_options.CanSubscribe, body.CanSubscribe, "can_subscribe", out var canSubscribe, out error)
+            || !Narrow(_options.CanPublishData, body.CanPublishData, "can_publish_data", out var canPublishData, out error)
+            || !Narrow(_options.CanUpdateOwnMetadata, body.CanUpdateOwnMetadata, "can_update_own_metadata", out var canUpdateOwnMetadata, out error))
+        {
+            return error;
+        }
+
+        IList<TrackSource>? sources = _sources.Length > 0 ? _sources : null;
+
+        // An empty list means "every source" to LiveKit, so an empty request list narrows nothing.
+        if (body.CanPublishSources is { Count: > 0 } requested)
+        {
+            var narrowed = new List<TrackSource>(requested.Count);
+            foreach (var wire in requested)
+            {
+                if (wire is null || !TrackSources.TryParse(wire, out var source))
+                {
+                    return RequestError.Invalid("can_publish_sources", "can_publish_sources may list only camera, microphone, screen_share and screen_share_audio.");
+                }
+
+                if (_sources.Length > 0 && Array.IndexOf(_sources, source) < 0)
+                {
+                    return RequestError.Forbidden("can_publish_sources", "Policy does not allow publishing one of the requested sources.");
+                }
+
+                if (!narrowed.Contains(source))
+                {
+                    narrowed.Add(source);
+                }
+            }
+
+            sources = narrowed;
+        }
+
+        video = new VideoGrant
+        {
+            RoomJoin = true,
+            Room = room,
+            CanPublish = canPublish,
+            CanSubscribe = canSubscribe,
+            CanPublishData = canPublishData,
+            CanUpdateOwnMetadata = canUpdateOwnMetadata ? true : null,
+            CanPublishSources = sources,
+        };
+        return null;
+    }
+
+    private static bool Narrow(bool allowed, bool? requested, string field, out bool value, out RequestError? error)
+    {
+        error = null;
+        value = allowed && (requested ?? true);
+        if (requested == true && !allowed)
+        {
+            error = RequestError.Forbidden(field, $"Policy does not grant {field}.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private RequestError? Configure(RoomConfigBody requested, out RoomConfiguration? config)
+    {
+        config = null;
+        if (CheckPrivileged(requested.Other, "room_config.", refuseAll: true) is { } refused)
+        {
+            return refused;
+        }
+
+        if (requested.Agents is not { Count: > 0 } agents)
+        {
+            return null;
+        }
+
+        if (agents.Count > MaxAgentDispatches)
+        {
+            return RequestError.Invalid("room_config.agents", $"room_config.agents may list at most {MaxAgentDispatches} dispatches.");
+        }
+
+        var dispatches = new List<RoomAgentDispatch>(agents.Count);
+        for (var i = 0; i < agents.Count; i++)
+        {
+            var field = $"room_config.agents[{i}]";
+            if (agents[i] is not { } agent)
+            {
+                return RequestError.Invalid(field, $"{field} must be an object.");
+            }
+
+            if (CheckPrivileged(agent.Other, field + ".", refuseAll: true) is { } refusedField)
+            {
+                return refusedField;
+            }
+
+            if (!Merge(agent.AgentName, "agent_name", agent.AgentNameCamel, "agentName", out var agentName, out var nameField, out var conflict))
+            {
+                return conflict! with { Field = $"{field}.agentName" };
+            }
+
+            if (agentName is null)
+            {
+                return RequestError.Invalid($"{field}.agent_name", $"{field}.agent_name is required.");
+            }
+
+            if (!_agentNames.Contains(agentName))
+            {
+                return RequestError.Forbidden($"{field}.{nameField}", "Policy does not allow dispatching this agent.");
+            }
+
+            if (agent.Metadata is not null && CheckBlob(agent.Metadata, $"{field}.metadata", _options.MaxMetadataBytes) is { } badMetadata)
+            {
+                return badMetadata;
+            }
+
+            dispatches.Add(new RoomAgentDispatch { AgentName = agentName, Metadata = Empty(agent.Metadata) });
+        }
+
+        config = new RoomConfiguration { Agents = dispatches };
+        return null;
+    }
+
+    private static RequestError? CheckPrivileged(Dictionary<string, JsonElement>? other, string prefix, bool refuseAll = false)
+    {
+        if (other is null)
+        {
+            return null;
+        }
+
+        foreach (var (key, value) in other)
+        {
+            if (value.ValueKind is JsonValueKind.Null || (!refuseAll && value.ValueKind is JsonValueKind.False))
+            {
+                continue;
+            }
+
+            if (refuseAll || s_privileged.Contains(key.Replace("_", "", StringComparison.Ordinal)))
+            {
+                // The key is the caller's own text: name it only when it is short and printable.
+                var field = key.Length <= 64 && TextRules.Inspect(key, out _, out var control) && !control ? prefix + key : prefix.TrimEnd('.');
+                if (field.Length == 0)
+                {
+                    field = "(unnamed)";
+                }
+
+                return RequestError.Forbidden(field, refuseAll
+                    ? $"Callers may not set {field}{(prefix == "room_config." ? "; only agents (to agent names policy allows) may be requested" : "")}."
+                    : $"Callers may not ask for {field}: policy decides the grants.");
+            }
+        }
+
+        return null;
+    }
+}

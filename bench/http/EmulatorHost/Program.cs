@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using TokenFunction.Tests.HostEmulator;
+
+// serve <appDir> <port>: run the worker behind the emulator until stdin closes or SIGTERM.
+// cold-start <appDir> <runs>: time worker launch -> first 201 from POST /api/token, print each and the median.
+if (args.Length != 3 || args[0] is not ("serve" or "cold-start"))
+{
+    Console.Error.WriteLine("usage: EmulatorHost serve <appDir> <port> | cold-start <appDir> <runs>");
+    return 2;
+}
+
+var appDirectory = Path.GetFullPath(args[1]);
+var number = int.Parse(args[2], CultureInfo.InvariantCulture);
+const string FunctionKey = "bench-function-key";
+
+FunctionsHostEmulatorOptions Options(int port)
+{
+    var options = new FunctionsHostEmulatorOptions { AppDirectory = appDirectory, HttpPort = port, FunctionKey = FunctionKey };
+    options.AppSettings["LIVEKIT_URL"] = "ws://localhost:7880";
+    options.AppSettings["LIVEKIT_API_KEY"] = "devkey";
+    options.AppSettings["LIVEKIT_API_SECRET"] = "secret";
+    options.AppSettings["AZURE_TOKEN_CREDENTIALS"] = "dev";
+    // Benchmarks only: tiered compilation's call-counting delay otherwise keeps the worker slow for its first ~40 s.
+    if (Environment.GetEnvironmentVariable("BENCH_WORKER_TC_DELAY_0") == "1")
+    {
+        options.AppSettings["DOTNET_TC_CallCountingDelayMs"] = "0";
+    }
+
+    return options;
+}
+
+if (args[0] == "serve")
+{
+    await using var emulator = await FunctionsHostEmulator.StartAsync(Options(number));
+    Console.WriteLine($"ready {emulator.BaseAddress} key={FunctionKey}");
+    var stop = new TaskCompletionSource();
+    using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+        System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
+    Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
+    await stop.Task;
+    return 0;
+}
+
+var timings = new List<double>();
+using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+for (var run = 0; run < number; run++)
+{
+    var clock = Stopwatch.StartNew();
+    await using var emulator = await FunctionsHostEmulator.StartAsync(Options(0));
+    var status = HttpStatusCode.NotFound;
+    for (var attempt = 0; attempt < 1000 && status != HttpStatusCode.Created; attempt++)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(emulator.BaseAddress, "api/token"))
+        {
+            Content = new StringContent("""{"roomName":"demo-room","participantName":"demo-user"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("x-functions-key", FunctionKey);
+        using var response = await client.SendAsync(request);
+        status = response.StatusCode;
+    }
+
+    clock.Stop();
+    if (status != HttpStatusCode.Created)
+    {
+        Console.Error.WriteLine($"run {run + 1}: no 201 (last status {(int)status})");
+        return 1;
+    }
+
+    timings.Add(clock.Elapsed.TotalMilliseconds);
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"run {run + 1}: {clock.Elapsed.TotalMilliseconds:0} ms"));
+}
+
+timings.Sort();
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {timings[timings.Count / 2]:0} ms"));
+return 0;
