@@ -22,6 +22,9 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
 {
     private const string s_tenantPath = "/tenant-1/v2.0";
 
+    // One certificate for every issuer of the run: making an RSA key per test costs more than the test itself.
+    private static readonly Lazy<X509Certificate2> s_certificate = new(CreateLoopbackCertificate);
+
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
     private volatile IssuerKey[] _published;
@@ -52,7 +55,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
 
     private static async Task<LocalOidcIssuer> StartAsync(bool https, IssuerKey[] keys)
     {
-        var certificate = CreateLoopbackCertificate();
+        var certificate = s_certificate.Value;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
@@ -132,7 +135,6 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _certificate.Dispose();
     }
 
     private static X509Certificate2 CreateLoopbackCertificate()
