@@ -167,6 +167,29 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
+    public void AnUndefinedTrackSourceIsRefused()
+    {
+        var token = Token().AddGrant(new VideoGrant { CanPublishSources = [TrackSource.Camera, (TrackSource)9] });
+
+        var error = Assert.Throws<InvalidOperationException>(token.ToJwt);
+        Assert.Contains("canPublishSources", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoneSurrogatesAreNeverWrittenAsInvalidUtf8()
+    {
+        var token = Token();
+        token.Identity = "a\uD800b";
+        token.Attributes = new Dictionary<string, string> { ["k\uDC00"] = "v\uD83D" };
+
+        var jwt = token.ToJwt();
+
+        var result = new TokenVerifier("APIkey", Secret, new FakeTimeProvider(s_now)).Verify(jwt);
+        Assert.True(result.IsValid, result.FailureReason);
+        Assert.Equal("a\uFFFDb", result.Subject);
+    }
+
+    [Fact]
     public void ToStringNamesNoSecret()
     {
         Assert.DoesNotContain(Secret, Token().ToString(), StringComparison.Ordinal);

@@ -7,8 +7,10 @@ namespace TokenFunction.Tests.LiveKit;
 internal static class TestJson
 {
     /// <summary>Reflection-based camelCase reading, independent of the module's source-generated context.</summary>
-    public static readonly JsonSerializerOptions CamelCase = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions CamelCase = new()
     {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Converters = { new WireTrackSourceConverter() },
     };
 

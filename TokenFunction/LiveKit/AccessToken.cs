@@ -101,6 +101,17 @@ public sealed class AccessToken
             }
         }
 
+        if (VideoGrant?.CanPublishSources is { } sources)
+        {
+            foreach (var source in sources)
+            {
+                if (!Enum.IsDefined(source))
+                {
+                    throw new InvalidOperationException($"canPublishSources holds {(int)source}, which is not a LiveKit track source.");
+                }
+            }
+        }
+
         if (RoomConfig?.Egress is { CarriesStorageCredentials: true } && !AllowEgressCredentials)
         {
             throw new InvalidOperationException(

@@ -12,6 +12,7 @@ cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
 work=${BENCH_WORK:-$(mktemp -d)}
+mkdir -p "$work"
 warmup=${WARMUP_SECONDS:-40}
 runs=${RUNS:-2}
 cold_runs=${COLD_RUNS:-5}
@@ -25,6 +26,7 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "== build (Release): worker publish with and without ReadyToRun, emulator host, seed server"
 reuse() { [[ ${BENCH_REUSE:-0} == 1 && -f $1 ]]; }
 for variant in r2r jit; do

@@ -1,0 +1,231 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support;
+
+namespace TokenFunction.Tests.LiveKit;
+
+/// <summary>
+/// LiveKit's own Node SDK judges our tokens: for every case, our token must pass the SDK's TokenVerifier, and its
+/// payload must equal, claim by claim, the payload of the SDK's AccessToken given the same claims (only nbf/exp
+/// values and the header's typ may differ). All cases run in one node process.
+/// </summary>
+public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFixture<LiveKitJudgeTests.Batch>
+{
+    /// <summary>Name, API key, secret, claims in the SDK's vocabulary.</summary>
+    public static readonly IReadOnlyList<(string Name, string Key, string Secret, string Claims)> Cases =
+    [
+        ("dev secret participant", "devkey", "secret", """{"identity":"alice","name":"Alice","ttl":900,"video":{"roomJoin":true,"room":"demo-room"}}"""),
+        ("dev secret default ttl", "devkey", "secret", """{"identity":"bob","video":{"roomJoin":true,"room":"r"}}"""),
+        ("one-byte secret", "k", "s", """{"identity":"tiny","video":{"roomJoin":true,"room":"r"},"ttl":60}"""),
+        ("cloud-length secret", "APIhT4bC9xyzAbc", "kXn0vR2s3f4T5g6H7j8K9l0ZaQbWcEdRfTgYhUjIkOlP", """{"identity":"carol","name":"Carol","ttl":600,"video":{"roomJoin":true,"room":"prod"}}"""),
+        ("non-ascii secret", "devkey", "sécret-秘密-🔑", """{"identity":"dora","video":{"roomJoin":true,"room":"r"}}"""),
+        ("metadata json string", "devkey", "secret", """{"identity":"eve","metadata":"{\"role\":\"host\",\"level\":3}","video":{"roomJoin":true,"room":"r"}}"""),
+        ("non-ascii attributes", "devkey", "secret", """{"identity":"fay","attributes":{"名前":"Zoë 🚀","city":"Zürich","emoji 👩‍💻":"ok","quote\"":"a\\b\n"},"video":{"roomJoin":true,"room":"r"}}"""),
+        ("many attributes", "devkey", "secret", """{"identity":"gus","attributes":{"a":"1","b":"2","c":"3","d":"4","e":"5","f":"","g":"7"},"video":{"roomJoin":true,"room":"r"}}"""),
+        ("unicode identity and name", "devkey", "secret", """{"identity":"用户-ünï","name":"Ærøskøbing 🎉","video":{"roomJoin":true,"room":"salle été"}}"""),
+        ("room name with punctuation", "devkey", "secret", """{"identity":"h","video":{"roomJoin":true,"room":"a/b c?d=e&f#g"}}"""),
+        ("agent kind", "devkey", "secret", """{"identity":"agent-1","kind":"agent","video":{"roomJoin":true,"room":"r","agent":true,"hidden":true}}"""),
+        ("sip admin", "devkey", "secret", """{"identity":"sip-admin","kind":"sip","sip":{"admin":true}}"""),
+        ("sip call and admin", "devkey", "secret", """{"sip":{"admin":true,"call":true}}"""),
+        ("server admin without identity", "devkey", "secret", """{"video":{"roomCreate":true,"roomList":true,"roomRecord":true,"roomAdmin":true,"room":"r"}}"""),
+        ("ingress admin", "devkey", "secret", """{"kind":"ingress","video":{"ingressAdmin":true}}"""),
+        ("recorder", "devkey", "secret", """{"identity":"rec","kind":"egress","video":{"roomJoin":true,"room":"r","recorder":true,"hidden":true,"canPublish":false}}"""),
+        ("viewer cannot publish", "devkey", "secret", """{"identity":"viewer","video":{"roomJoin":true,"room":"r","canPublish":false,"canPublishData":false}}"""),
+        ("publisher cannot subscribe", "devkey", "secret", """{"identity":"pub","video":{"roomJoin":true,"room":"r","canSubscribe":false,"canPublish":true}}"""),
+        ("explicit true defaults", "devkey", "secret", """{"identity":"t","video":{"roomJoin":true,"room":"r","canPublish":true,"canSubscribe":true,"canPublishData":true}}"""),
+        ("own metadata", "devkey", "secret", """{"identity":"m","video":{"roomJoin":true,"room":"r","canUpdateOwnMetadata":true}}"""),
+        ("metrics and agent session", "devkey", "secret", """{"identity":"ops","video":{"roomJoin":true,"room":"r","canSubscribeMetrics":true,"canManageAgentSession":true}}"""),
+        ("all publish sources", "devkey", "secret", """{"identity":"s","video":{"roomJoin":true,"room":"r","canPublishSources":["camera","microphone","screen_share","screen_share_audio"]}}"""),
+        ("screen share only", "devkey", "secret", """{"identity":"s2","video":{"roomJoin":true,"room":"r","canPublishSources":["screen_share"]}}"""),
+        ("empty publish sources", "devkey", "secret", """{"identity":"s3","video":{"roomJoin":true,"room":"r","canPublishSources":[]}}"""),
+        ("destination room", "devkey", "secret", """{"identity":"fwd","video":{"roomJoin":true,"room":"a","destinationRoom":"b"}}"""),
+        ("room preset", "devkey", "secret", """{"identity":"p","roomPreset":"webinar","video":{"roomJoin":true,"room":"r","roomCreate":true}}"""),
+        ("sha256", "devkey", "secret", """{"sha256":"3f79bb7b435b05321651daefd374cdc681dc06faa65e374e38337b88ca046dea","video":{"ingressAdmin":true}}"""),
+        ("room config scalars", "devkey", "secret", """{"identity":"c","video":{"roomJoin":true,"room":"cfg"},"roomConfig":{"name":"cfg","emptyTimeout":300,"departureTimeout":20,"maxParticipants":50,"metadata":"{\"x\":1}","minPlayoutDelay":100,"maxPlayoutDelay":2000,"syncStreams":true}}"""),
+        ("room config tags", "devkey", "secret", """{"identity":"c","video":{"roomJoin":true,"room":"r"},"roomConfig":{"tags":{"env":"test","team":"äöü"}}}"""),
+        ("agent dispatch", "devkey", "secret", """{"identity":"caller","video":{"roomJoin":true,"room":"support"},"roomConfig":{"agents":[{"agentName":"helper","metadata":"{\"lang\":\"fr\"}"},{"agentName":"scribe"}]}}"""),
+        ("agent dispatch only name", "devkey", "secret", """{"identity":"u","video":{"roomJoin":true,"room":"r"},"roomConfig":{"agents":[{"agentName":"voice-agent"}]}}"""),
+        ("track egress without credentials", "devkey", "secret", """{"identity":"u","video":{"roomJoin":true,"room":"r"},"roomConfig":{"egress":{"tracks":{"filepath":"{room_name}/{track_id}","s3":{"bucket":"b","region":"eu-west-1"}}}}}"""),
+        ("room composite egress", "devkey", "secret", """{"identity":"u","video":{"roomJoin":true,"room":"r"},"roomConfig":{"egress":{"room":{"layout":"grid","audioOnly":true,"fileOutputs":[{"filepath":"out.ogg","gcp":{"bucket":"g"}}]}}}}"""),
+        ("one second ttl", "devkey", "secret", """{"identity":"short","ttl":1,"video":{"roomJoin":true,"room":"r"}}"""),
+        ("thirty day ttl", "devkey", "secret", """{"identity":"long","ttl":2592000,"video":{"roomJoin":true,"room":"r"}}"""),
+        ("large metadata", "devkey", "secret", "{\"identity\":\"big\",\"metadata\":\"" + new string('x', 20_000) + "é\",\"video\":{\"roomJoin\":true,\"room\":\"r\"}}"),
+        ("everything", "APIeverything", "a-secret-that-is-definitely-longer-than-32-bytes", """
+            {"identity":"all","name":"All Of It","metadata":"m","attributes":{"k":"v"},"ttl":3600,"kind":"standard",
+             "roomPreset":"p","sha256":"abc","sip":{"call":true},
+             "video":{"roomJoin":true,"room":"r","roomAdmin":true,"canPublish":true,"canSubscribe":false,"canPublishData":true,
+                      "canUpdateOwnMetadata":true,"canPublishSources":["microphone"],"destinationRoom":"d"},
+             "roomConfig":{"name":"r","maxParticipants":2,"agents":[{"agentName":"a","metadata":"x"}],"tags":{"t":"1"}}}
+            """),
+    ];
+
+    public static TheoryData<string> CaseNames => [.. Cases.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public void TheSdkAcceptsOurTokenAndMintsTheSameClaims(string name)
+    {
+        var result = batch.Results[name];
+
+        // The SDK's verifier accepts our token, and our verifier accepts the SDK's (both ways round).
+        Assert.True(result.OurVerdict.Ok, $"livekit-server-sdk rejected our token: {result.OurVerdict.Error}");
+        Assert.True(result.SdkToken.Ok, $"the SDK could not mint the case: {result.SdkToken.Error}");
+        var back = new TokenVerifier(result.Key, result.Secret).Verify(result.SdkToken.Token!);
+        Assert.True(back.IsValid, back.FailureReason);
+
+        // Header: alg equal; typ is ours alone.
+        Assert.Equal("HS256", result.OurVerdict.Header.GetProperty("alg").GetString());
+        Assert.Equal("HS256", result.SdkToken.Header.GetProperty("alg").GetString());
+        Assert.Equal(["alg", "typ"], JwtParts.PropertyNames(result.OurVerdict.Header));
+
+        // Payload: the same claim names, each equal; roomConfig compared as the protocol reads it; nbf/exp only
+        // present, with the same lifetime.
+        var ours = result.OurVerdict.Payload;
+        var theirs = result.SdkToken.Payload;
+        Assert.Equal(JwtParts.PropertyNames(theirs), JwtParts.PropertyNames(ours));
+        foreach (var claim in ours.EnumerateObject())
+        {
+            switch (claim.Name)
+            {
+                case "nbf" or "exp":
+                    Assert.Equal(JsonValueKind.Number, claim.Value.ValueKind);
+                    break;
+                case "roomConfig":
+                    Assert.True(
+                        JsonElement.DeepEquals(result.SdkToken.RoomConfig, result.OurVerdict.RoomConfig),
+                        $"roomConfig differs: ours {result.OurVerdict.RoomConfig} vs SDK {result.SdkToken.RoomConfig}");
+                    break;
+                default:
+                    Assert.True(
+                        JsonElement.DeepEquals(theirs.GetProperty(claim.Name), claim.Value),
+                        $"claim {claim.Name} differs: ours {claim.Value} vs SDK {theirs.GetProperty(claim.Name)}");
+                    break;
+            }
+        }
+
+        var lifetime = Lifetime(ours);
+        Assert.InRange(lifetime, Lifetime(theirs) - 1, Lifetime(theirs) + 1);
+    }
+
+    [Fact]
+    public void ThereAreAtLeastThirtyCasesIncludingTheDevSecret()
+    {
+        Assert.True(Cases.Count >= 30);
+        Assert.Contains(Cases, c => c.Secret == "secret");
+        Assert.Equal(Cases.Count, Cases.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Fact]
+    public void TheJudgeRejectsBadTokens()
+    {
+        // Without this the judge could be saying yes to anything.
+        Assert.False(batch.Tampered.Ok);
+        Assert.False(batch.WrongSecret.Ok);
+        Assert.False(batch.WrongKey.Ok);
+        Assert.NotNull(batch.Tampered.Error);
+    }
+
+    private static long Lifetime(JsonElement payload) =>
+        payload.GetProperty("exp").GetInt64() - payload.GetProperty("nbf").GetInt64();
+
+    /// <summary>Our token built from the case's claims, read by the test's own camelCase reader.</summary>
+    internal static AccessToken Mint(string key, string secret, string claimsJson)
+    {
+        var claims = JsonSerializer.Deserialize<CaseClaims>(claimsJson, TestJson.CamelCase)!;
+        var token = new AccessToken(key, secret)
+        {
+            Identity = claims.Identity,
+            Name = claims.Name,
+            Metadata = claims.Metadata,
+            Attributes = claims.Attributes,
+            Kind = claims.Kind,
+            RoomPreset = claims.RoomPreset,
+            Sha256 = claims.Sha256,
+            RoomConfig = claims.RoomConfig,
+        };
+        if (claims.Ttl is { } ttl)
+        {
+            token.Ttl = TimeSpan.FromSeconds(ttl);
+        }
+
+        if (claims.Video is { } video)
+        {
+            token.AddGrant(video);
+        }
+
+        if (claims.Sip is { } sip)
+        {
+            token.AddSipGrant(sip);
+        }
+
+        return token;
+    }
+
+    internal sealed class CaseClaims
+    {
+        public string? Identity { get; set; }
+
+        public string? Name { get; set; }
+
+        public string? Metadata { get; set; }
+
+        public Dictionary<string, string>? Attributes { get; set; }
+
+        public int? Ttl { get; set; }
+
+        public string? Kind { get; set; }
+
+        public string? RoomPreset { get; set; }
+
+        public string? Sha256 { get; set; }
+
+        public VideoGrant? Video { get; set; }
+
+        public SipGrant? Sip { get; set; }
+
+        public RoomConfiguration? RoomConfig { get; set; }
+    }
+
+    public sealed record CaseResult(string Key, string Secret, JudgeVerdict OurVerdict, SdkToken SdkToken);
+
+    /// <summary>Mints every case with our module and runs the whole batch through one node process.</summary>
+    public sealed class Batch : IAsyncLifetime
+    {
+        public Dictionary<string, CaseResult> Results { get; } = new(StringComparer.Ordinal);
+
+        public JudgeVerdict Tampered { get; private set; } = null!;
+
+        public JudgeVerdict WrongSecret { get; private set; } = null!;
+
+        public JudgeVerdict WrongKey { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            var ours = Cases.Select(c => (Token: Mint(c.Key, c.Secret, c.Claims).ToJwt(), c.Key, c.Secret)).ToList();
+            var good = ours[0];
+            var parts = good.Token.Split('.');
+            var tampered = parts[0] + "." + JwtParts.Encode(JwtParts.Payload(good.Token).GetRawText().Replace("alice", "mallory", StringComparison.Ordinal)) + "." + parts[2];
+            var controls = new List<(string Token, string ApiKey, string ApiSecret)>
+            {
+                (tampered, good.Key, good.Secret),
+                (good.Token, good.Key, "not-the-secret"),
+                (good.Token, "otherkey", good.Secret),
+            };
+            var requests = Cases.Select(c => new SdkMintRequest(c.Key, c.Secret, JsonNode.Parse(c.Claims)!.AsObject()));
+
+            var (verdicts, minted) = await LiveKitJudge.VerifyAndMintAsync(ours.Concat(controls), requests);
+
+            for (var i = 0; i < Cases.Count; i++)
+            {
+                Results[Cases[i].Name] = new CaseResult(Cases[i].Key, Cases[i].Secret, verdicts[i], minted[i]);
+            }
+
+            Tampered = verdicts[Cases.Count];
+            WrongSecret = verdicts[Cases.Count + 1];
+            WrongKey = verdicts[Cases.Count + 2];
+        }
+
+        public Task DisposeAsync() => Task.CompletedTask;
+    }
+}
