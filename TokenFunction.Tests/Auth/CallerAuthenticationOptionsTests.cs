@@ -8,10 +8,11 @@ namespace TokenFunction.Tests.Auth;
 
 public sealed class CallerAuthenticationOptionsTests
 {
+    // Loopback port 9 (discard): the start-up warm-up may try it, and nothing outside this machine is ever asked.
     private static readonly Dictionary<string, string?> s_validBearer = new()
     {
         ["Auth:Mode"] = "Bearer",
-        ["Auth:Authority"] = "https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0",
+        ["Auth:Authority"] = "https://127.0.0.1:9/00000000-0000-0000-0000-000000000001/v2.0",
         ["Auth:Audience"] = "api://11111111-2222-3333-4444-555555555555,11111111-2222-3333-4444-555555555555",
         ["Auth:IdentityClaim"] = "oid",
     };
@@ -49,12 +50,54 @@ public sealed class CallerAuthenticationOptionsTests
         Assert.Equal("oid", options.IdentityClaim);
         Assert.Equal("preferred_username", options.NameClaim);
         Assert.Equal(["api://11111111-2222-3333-4444-555555555555", "11111111-2222-3333-4444-555555555555"], options.GetAudiences());
-        Assert.Equal("https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0/.well-known/openid-configuration", options.GetMetadataAddress());
+        Assert.Equal("https://127.0.0.1:9/00000000-0000-0000-0000-000000000001/v2.0/.well-known/openid-configuration", options.GetMetadataAddress());
         Assert.Equal(TimeSpan.FromSeconds(30), options.ClockSkew);
         Assert.Equal(["RS256"], options.GetValidAlgorithms());
         Assert.Equal("team-a-.*", Assert.Single(options.RoomRules).Pattern);
         Assert.True(options.RequireHttpsMetadata);
         await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task In_bearer_mode_the_issuers_keys_are_fetched_at_start_up_before_any_request()
+    {
+        await using var issuer = await LocalOidcIssuer.StartHttpAsync(IssuerKey.Ecdsa("ec-1"));
+        using var host = Build(With(new()
+        {
+            ["Auth:Authority"] = issuer.Issuer,
+            ["Auth:RequireHttpsMetadata"] = "false",
+        }));
+
+        await host.StartAsync();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (issuer.KeysRequests == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.Equal(1, issuer.DiscoveryRequests);
+        Assert.Equal(1, issuer.KeysRequests);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task An_unreachable_identity_provider_does_not_stop_start_up()
+    {
+        using var host = Build(With(new() { ["Auth:Authority"] = "https://127.0.0.1:9/unreachable/v2.0" }));
+
+        await host.StartAsync();
+        Assert.IsType<BearerCallerAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
+        await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/t/v2.0", null, "https://login.microsoftonline.com/t/v2.0/.well-known/openid-configuration")]
+    [InlineData("https://tenant.auth0.com/", null, "https://tenant.auth0.com/.well-known/openid-configuration")]
+    [InlineData("https://issuer.example", "https://meta.example/oidc.json", "https://meta.example/oidc.json")]
+    public void The_discovery_address_is_below_the_authority_unless_overridden(string authority, string? metadata, string expected)
+    {
+        var options = new CallerAuthenticationOptions { Authority = authority, MetadataAddress = metadata };
+        Assert.Equal(expected, options.GetMetadataAddress());
     }
 
     [Fact]
@@ -126,7 +169,7 @@ public sealed class CallerAuthenticationOptionsTests
     {
         using var host = Build(With(new()
         {
-            ["Auth:Authority"] = "http://127.0.0.1:8080/realms/dev",
+            ["Auth:Authority"] = "http://127.0.0.1:9/realms/dev",
             ["Auth:RequireHttpsMetadata"] = "false",
         }));
 
@@ -152,7 +195,7 @@ public sealed class CallerAuthenticationOptionsTests
         var variables = new Dictionary<string, string>
         {
             ["Auth__Mode"] = "Bearer",
-            ["Auth__Authority"] = "https://issuer.example.test",
+            ["Auth__Authority"] = "https://127.0.0.1:9/issuer",
             ["Auth__Audience"] = "api://x",
             ["Auth__RoomClaim"] = "roles",
             ["Auth__RoomRules__0__Value"] = "Rooms.Support",

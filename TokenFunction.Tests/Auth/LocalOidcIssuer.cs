@@ -18,9 +18,12 @@ namespace TokenFunction.Tests.Auth;
 /// so the authenticator under test keeps its production setting (HTTPS required) and nothing else on the machine is
 /// asked to trust anything.
 /// </summary>
-internal sealed class LocalOidcIssuer : IAsyncDisposable
+public sealed class LocalOidcIssuer : IAsyncDisposable
 {
     private const string s_tenantPath = "/tenant-1/v2.0";
+
+    // One certificate for every issuer of the run: making an RSA key per test costs more than the test itself.
+    private static readonly Lazy<X509Certificate2> s_certificate = new(CreateLoopbackCertificate);
 
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
@@ -42,12 +45,26 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
 
     public int KeysRequests => Volatile.Read(ref _keysRequests);
 
-    public static async Task<LocalOidcIssuer> StartAsync(params IssuerKey[] keys)
+    public static Task<LocalOidcIssuer> StartAsync(params IssuerKey[] keys) => StartAsync(https: true, keys);
+
+    /// <summary>
+    /// Plain HTTP, for the end-to-end tests: the worker runs as its own process with the production metadata client,
+    /// which trusts no test certificate, so there the worker is configured with <c>Auth__RequireHttpsMetadata=false</c>.
+    /// </summary>
+    public static Task<LocalOidcIssuer> StartHttpAsync(params IssuerKey[] keys) => StartAsync(https: false, keys);
+
+    private static async Task<LocalOidcIssuer> StartAsync(bool https, IssuerKey[] keys)
     {
-        var certificate = CreateLoopbackCertificate();
+        var certificate = s_certificate.Value;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(certificate)));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (https)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         var issuer = new LocalOidcIssuer(app, certificate, keys);
 
@@ -73,7 +90,7 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
 
         await app.StartAsync();
         var address = new Uri(app.Urls.Single());
-        issuer.Issuer = $"https://127.0.0.1:{address.Port}{s_tenantPath}";
+        issuer.Issuer = $"{(https ? "https" : "http")}://127.0.0.1:{address.Port}{s_tenantPath}";
         return issuer;
     }
 
@@ -118,7 +135,6 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        _certificate.Dispose();
     }
 
     private static X509Certificate2 CreateLoopbackCertificate()
@@ -135,7 +151,7 @@ internal sealed class LocalOidcIssuer : IAsyncDisposable
 }
 
 /// <summary>A signing key of the test issuer: the private half signs, the public half is published in the JWKS.</summary>
-internal sealed class IssuerKey
+public sealed class IssuerKey
 {
     private IssuerKey(string kid, SecurityKey privateKey, string algorithm, Dictionary<string, string> publicJwk, string publicKeyPem)
     {

@@ -26,9 +26,11 @@ public sealed class WorkerFixture : IAsyncLifetime
         return options;
     }
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => StartAsync(DefaultOptions());
+
+    public async Task StartAsync(FunctionsHostEmulatorOptions options)
     {
-        _emulator = await FunctionsHostEmulator.StartAsync(DefaultOptions());
+        _emulator = await FunctionsHostEmulator.StartAsync(options);
         Client = _emulator.CreateClient();
     }
 

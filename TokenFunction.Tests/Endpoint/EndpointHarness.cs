@@ -63,7 +63,8 @@ public sealed class EndpointHarness : IDisposable
 
     public string ApiSecret { get; }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 28, 4, 0, 0, TimeSpan.Zero));
+    /// <summary>Starts at the real time (whole seconds) so LiveKit's Node verifier, which reads the real clock, accepts the tokens.</summary>
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
     public TokenVerifier Verifier { get; }
 

@@ -19,6 +19,13 @@ public sealed class BicepTemplateTests(InfraFixture infra)
         Assert.Equal("", infra.Lint.Diagnostics);
     }
 
+    [Fact]
+    public void UsesTheNewestStableApiVersionsSoLintStaysCleanAsTheyAge()
+    {
+        Assert.True(infra.FutureLint.ExitCode == 0, infra.FutureLint.Diagnostics);
+        Assert.Equal("", infra.FutureLint.Diagnostics);
+    }
+
     public static TheoryData<string> RuleNames => [.. InfraRules.All.Keys];
 
     [Theory]

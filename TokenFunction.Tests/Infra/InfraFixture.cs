@@ -24,6 +24,9 @@ public sealed class InfraFixture : IAsyncLifetime
 
     internal CliResult Lint { get; private set; } = null!;
 
+    /// <summary>`bicep lint` as if it were years from now: the pinned CLI must not start failing as API versions age.</summary>
+    internal CliResult FutureLint { get; private set; } = null!;
+
     internal InfraDocuments Documents { get; private set; } = null!;
 
     public async Task InitializeAsync()
@@ -37,9 +40,16 @@ public sealed class InfraFixture : IAsyncLifetime
 
         var build = BicepCli.RunAsync(infra, "build", "main.bicep", "--stdout");
         var lint = BicepCli.RunAsync(infra, "lint", "main.bicep");
+        var futureConfig = Path.Combine(_scratch, "future.bicepconfig.json");
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(infra, "bicepconfig.json")))!;
+        // The rule accepts any version under two years old, or else only the newest stable one it knows.
+        config["analyzers"]!["core"]!["rules"]!["use-recent-api-versions"]!["test-today"] = "2036-01-01";
+        await File.WriteAllTextAsync(futureConfig, config.ToJsonString());
+        var futureLint = BicepCli.RunAsync(infra, "lint", "main.bicep", "--config", futureConfig);
         var snapshots = await Task.WhenAll(SnapshotAsync("primary", primary), SnapshotAsync("alternate", alternate));
         Build = await build;
         Lint = await lint;
+        FutureLint = await futureLint;
 
         var compiled = Build.ExitCode == 0 ? JsonNode.Parse(Build.StdOut)!.AsObject() : [];
         Documents = new InfraDocuments(compiled, snapshots[0], snapshots[1]);

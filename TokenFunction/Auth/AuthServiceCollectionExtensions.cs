@@ -26,6 +26,7 @@ public static class AuthServiceCollectionExtensions
                 ? new BearerCallerAuthenticator(options, sp.GetRequiredService<ILogger<BearerCallerAuthenticator>>())
                 : new AnonymousCallerAuthenticator();
         });
+        services.AddHostedService<CallerAuthenticationWarmUpService>();
         return services;
     }
 }

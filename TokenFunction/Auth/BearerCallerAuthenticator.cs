@@ -123,6 +123,23 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         return Bind((JsonWebToken)result.SecurityToken);
     }
 
+    /// <summary>
+    /// Reads the discovery document and keys ahead of the first request. Never throws for an unreachable identity
+    /// provider: the failure is logged and requests retry on their own.
+    /// </summary>
+    public async Task<bool> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (CallerAuthenticationUnavailableException)
+        {
+            return false;
+        }
+    }
+
     public void Dispose() => _ownedClient?.Dispose();
 
     private CallerAuthenticationResult Bind(JsonWebToken jwt)

@@ -43,7 +43,20 @@ public sealed class TokenEndpoint(
         var cancellationToken = request.FunctionContext.CancellationToken;
         try
         {
-            var authentication = await authenticator.AuthenticateAsync(Header(request, "Authorization"), cancellationToken).ConfigureAwait(false);
+            CallerAuthenticationResult authentication;
+            try
+            {
+                authentication = await authenticator.AuthenticateAsync(Header(request, "Authorization"), cancellationToken).ConfigureAwait(false);
+            }
+            catch (CallerAuthenticationUnavailableException exception)
+            {
+                // The identity provider's keys cannot be read (the authenticator has logged why): not the caller's fault.
+                var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+                var unavailable = await Problems.WriteAsync(request, 503, "Bearer tokens cannot be checked right now; retry later.").ConfigureAwait(false);
+                unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
+                return unavailable;
+            }
+
             if (!authentication.Succeeded)
             {
                 EndpointLog.AuthenticationFailed(logger, route);

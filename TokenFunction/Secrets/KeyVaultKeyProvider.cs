@@ -9,9 +9,10 @@ namespace TokenFunction.Secrets;
 /// cached so that Key Vault is read once per refresh, never once per request.
 /// </summary>
 /// <remarks>
-/// A cached hit is one volatile read and one clock read, completed synchronously without allocating. Everything
-/// else (refresh ahead of expiry, single flight, stale-if-error, backoff honouring <c>Retry-After</c>, retrying
-/// until Key Vault answers) happens off the request path, in one shared fetch at a time.
+/// A cached hit before the refresh point is two volatile reads, completed synchronously without allocating; the
+/// provider's timer (from the <see cref="TimeProvider"/>) marks the pair due, after which hits also read the clock.
+/// Everything else (refresh ahead of expiry, single flight, stale-if-error, backoff honouring <c>Retry-After</c>,
+/// retrying until Key Vault answers) happens off the request path, in one shared fetch at a time.
 /// </remarks>
 public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 {
@@ -82,12 +83,13 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         var entry = _entry;
         if (entry is not null)
         {
-            var now = _time.GetTimestamp();
-            if (now < entry.RefreshAt)
+            // Until the refresh timer marks the entry due, a hit needs no clock read (which costs more than the rest).
+            if (!entry.Due)
             {
                 return new ValueTask<ApiCredentials>(entry.Credentials);
             }
 
+            var now = _time.GetTimestamp();
             if (now < entry.ServeUntil)
             {
                 // Due for refresh, expired, or Key Vault failing: the caller still gets the cached pair at once.
@@ -198,6 +200,11 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     private void OnTimer()
     {
+        if (_entry is { } entry && _time.GetTimestamp() >= entry.RefreshAt)
+        {
+            entry.Due = true;
+        }
+
         lock (_gate)
         {
             if (_inflight is null && !_disposed)
@@ -209,9 +216,15 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     // Caller holds _gate. Task.Run keeps the SDK call off the caller's stack and, because the fetch takes _gate to
     // publish its result, guarantees _inflight is assigned before the fetch can clear it.
+    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it.
     private void StartFetch()
     {
-        var fetch = Task.Run(FetchAsync);
+        Task<ApiCredentials> fetch;
+        using (ExecutionContext.SuppressFlow())
+        {
+            fetch = Task.Run(FetchAsync);
+        }
+
         _inflight = fetch;
 
         // Background refreshes have no awaiter; observe their failure (already logged) so it is not reported unobserved.
@@ -361,6 +374,9 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         public long ExpiresAt { get; } = expiresAt;
 
         public long ServeUntil { get; } = serveUntil;
+
+        /// <summary>Set by the timer at <see cref="RefreshAt"/>; from then on every hit checks the clock.</summary>
+        public volatile bool Due;
     }
 
     [LoggerMessage(1, LogLevel.Information,

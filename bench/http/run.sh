@@ -6,11 +6,13 @@
 #   WARMUP_SECONDS   load applied to each server before measuring (default 40: .NET's tiered JIT needs ~40 s)
 #   RUNS             measured runs per server (default 2, i.e. A B A B)
 #   COLD_RUNS        cold-start runs per variant (default 5; 0 skips the cold-start part)
+#   BENCH_WORK       work directory (default: a new temporary one); BENCH_REUSE=1 keeps builds already in it
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
 root=$(cd ../.. && pwd)
 work=${BENCH_WORK:-$(mktemp -d)}
+mkdir -p "$work"
 warmup=${WARMUP_SECONDS:-40}
 runs=${RUNS:-2}
 cold_runs=${COLD_RUNS:-5}
@@ -24,13 +26,17 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
+echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
 echo "== build (Release): worker publish with and without ReadyToRun, emulator host, seed server"
-dotnet publish "$root/TokenFunction/TokenFunction.csproj" -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=true -o "$work/app-r2r" >"$work/publish-r2r.log" 2>&1 || { tail -20 "$work/publish-r2r.log"; exit 1; }
-dotnet publish "$root/TokenFunction/TokenFunction.csproj" -c Release -r linux-x64 --self-contained false \
-  -p:PublishReadyToRun=false -o "$work/app-jit" >"$work/publish-jit.log" 2>&1 || { tail -20 "$work/publish-jit.log"; exit 1; }
-dotnet build "$here/EmulatorHost/EmulatorHost.csproj" -c Release -o "$work/emulator" >"$work/emulator-build.log" 2>&1 \
-  || { tail -20 "$work/emulator-build.log"; exit 1; }
+reuse() { [[ ${BENCH_REUSE:-0} == 1 && -f $1 ]]; }
+for variant in r2r jit; do
+  r2r=false; [[ $variant == r2r ]] && r2r=true
+  reuse "$work/app-$variant/TokenFunction.dll" || dotnet publish "$root/TokenFunction/TokenFunction.csproj" -c Release -r linux-x64 \
+    --self-contained false -p:PublishReadyToRun=$r2r -o "$work/app-$variant" >"$work/publish-$variant.log" 2>&1 \
+    || { tail -20 "$work/publish-$variant.log"; exit 1; }
+done
+reuse "$work/emulator/EmulatorHost.dll" || dotnet build "$here/EmulatorHost/EmulatorHost.csproj" -c Release -o "$work/emulator" \
+  >"$work/emulator-build.log" 2>&1 || { tail -20 "$work/emulator-build.log"; exit 1; }
 (cd seed-server && { [[ -d node_modules ]] || npm ci --no-audit --no-fund >/dev/null; })
 
 app=${BENCH_APP:-$work/app-r2r}

@@ -29,7 +29,7 @@ param instanceMemoryMB int = 2048
 @description('Application settings of the app itself (never a secret: the secret stays in Key Vault).')
 param appSettings object
 
-resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 

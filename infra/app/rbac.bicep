@@ -22,7 +22,7 @@ var roles = {
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420e390235da'
 }
 
-resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' existing = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
 

@@ -5,7 +5,7 @@ param tags object = {}
 @description('Blob container the Flex Consumption app is deployed from.')
 param deploymentContainerName string
 
-resource storage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
+resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' = {
   name: name
   location: location
   tags: tags

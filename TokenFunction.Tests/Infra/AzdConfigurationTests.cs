@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>azure.yaml and main.parameters.json: what azd reads before it ever deploys the template.</summary>
+[Collection(InfraTestGroup.Name)]
+public sealed partial class AzdConfigurationTests(InfraFixture infra)
+{
+    [Fact]
+    public void AzureYamlDeclaresTheFunctionServiceAtAnExistingProject()
+    {
+        var azure = Yaml.Load("azure.yaml");
+
+        Assert.Equal(["api"], Yaml.Keys(azure, "services"));
+        Assert.Equal("function", Yaml.Str(azure, "services", "api", "host"));
+        Assert.Equal("dotnet", Yaml.Str(azure, "services", "api", "language"));
+        var project = Yaml.Str(azure, "services", "api", "project");
+        Assert.NotNull(project);
+        var projectDir = Path.GetFullPath(Path.Combine(RepoLayout.Root, project));
+        Assert.True(Directory.Exists(projectDir), $"service project {project} does not exist");
+        Assert.NotEmpty(Directory.GetFiles(projectDir, "*.csproj"));
+        Assert.Equal(RepoLayout.PathOf("TokenFunction"), projectDir.TrimEnd(Path.DirectorySeparatorChar));
+    }
+
+    [Fact]
+    public void AzureYamlPointsAtTheBicepEntryPoint()
+    {
+        var azure = Yaml.Load("azure.yaml");
+        var infraPath = Yaml.Str(azure, "infra", "path") ?? "infra";
+        var module = Yaml.Str(azure, "infra", "module") ?? "main";
+
+        Assert.Equal("bicep", Yaml.Str(azure, "infra", "provider") ?? "bicep");
+        Assert.True(File.Exists(RepoLayout.PathOf(infraPath, module + ".bicep")));
+        Assert.True(File.Exists(RepoLayout.PathOf(infraPath, module + ".parameters.json")));
+    }
+
+    [Fact]
+    public void PipelineCarriesTheLiveKitSettingsAndKeepsTheSecretSecret()
+    {
+        var azure = Yaml.Load("azure.yaml");
+        var variables = Yaml.Strings(azure, "pipeline", "variables").ToList();
+        var secrets = Yaml.Strings(azure, "pipeline", "secrets").ToList();
+
+        Assert.Contains("LIVEKIT_URL", variables);
+        Assert.Contains("LIVEKIT_API_KEY", variables);
+        Assert.Contains("LIVEKIT_API_SECRET", secrets);
+        Assert.DoesNotContain("LIVEKIT_API_SECRET", variables);
+    }
+
+    [Fact]
+    public void EveryRequiredTemplateParameterIsMappedFromTheAzdEnvironment()
+    {
+        var parameters = ParametersFile();
+        var declared = Arm.At(infra.Documents.Compiled, "parameters")!.AsObject();
+
+        // Nothing is mapped that the template does not declare (a typo would be silently ignored by azd).
+        Assert.Empty(parameters.Select(p => p.Key).Except(declared.Select(d => d.Key)));
+        foreach (var (name, definition) in declared)
+        {
+            if (Arm.At(definition, "defaultValue") is null)
+            {
+                Assert.True(parameters.ContainsKey(name), $"required parameter {name} is not mapped in main.parameters.json");
+            }
+        }
+
+        foreach (var (name, value) in parameters)
+        {
+            // Values come from the environment, never literals (no secret or tenant detail committed).
+            Assert.Matches(EnvReference(), Arm.Str(value, "value") ?? $"{name}: not a string");
+        }
+    }
+
+    [Theory]
+    [InlineData("environmentName", "AZURE_ENV_NAME")]
+    [InlineData("location", "AZURE_LOCATION")]
+    [InlineData("principalId", "AZURE_PRINCIPAL_ID")]
+    [InlineData("principalType", "AZURE_PRINCIPAL_TYPE")]
+    [InlineData("livekitUrl", "LIVEKIT_URL")]
+    [InlineData("livekitApiKey", "LIVEKIT_API_KEY")]
+    [InlineData("livekitApiSecret", "LIVEKIT_API_SECRET")]
+    [InlineData("corsAllowedOrigins", "CORS_ALLOWED_ORIGINS")]
+    public void ParameterComesFromItsVariable(string parameter, string variable)
+    {
+        var value = Arm.Str(ParametersFile(), parameter, "value");
+
+        Assert.NotNull(value);
+        Assert.Equal(variable, EnvReference().Match(value).Groups["name"].Value);
+    }
+
+    [Fact]
+    public void PrincipalTypeDefaultsToUserSoLocalRunsNeedNoSetting()
+    {
+        Assert.Equal("${AZURE_PRINCIPAL_TYPE=User}", Arm.Str(ParametersFile(), "principalType", "value"));
+    }
+
+    private static JsonObject ParametersFile() =>
+        JsonNode.Parse(File.ReadAllText(RepoLayout.PathOf("infra", "main.parameters.json")))!["parameters"]!.AsObject();
+
+    [GeneratedRegex(@"^\$\{(?<name>[A-Z_][A-Z0-9_]*)(=[^}]*)?\}$")]
+    private static partial Regex EnvReference();
+}
