@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
-using Xunit.Abstractions;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
+using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.Endpoint;
 
@@ -14,7 +14,7 @@ namespace TokenFunction.Tests.Endpoint;
 /// </summary>
 public sealed class EndpointPropertyTests(ITestOutputHelper output)
 {
-    private const int Requests = 10_000;
+    internal const int Requests = 10_000;
 
     private static readonly string[] s_allowedAgents = ["helper", "translator"];
 
@@ -34,7 +34,7 @@ public sealed class EndpointPropertyTests(ITestOutputHelper output)
         var tokens = new ConcurrentQueue<string>();
         var counts = new ConcurrentDictionary<int, int>();
 
-        RequestGen.Sample(
+        s_requestGen.Sample(
             request =>
             {
                 var response = Send(harness, request);
@@ -184,7 +184,7 @@ public sealed class EndpointPropertyTests(ITestOutputHelper output)
     }
 
     /// <summary>The request generator: JSON objects built from valid, hostile and wrongly typed fields, plus garbage.</summary>
-    private static readonly Gen<GeneratedRequest> RequestGen = BuildGenerator();
+    private static readonly Gen<GeneratedRequest> s_requestGen = BuildGenerator();
 
     private static Gen<GeneratedRequest> BuildGenerator()
     {
