@@ -3,6 +3,7 @@ using System.Text;
 using CsCheck;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.Endpoint;
@@ -68,7 +69,10 @@ public sealed class EndpointPropertyTests(ITestOutputHelper output)
         var leaks = LogScanner.Leaks(harness.Logs.GetSnapshot(), harness.ApiSecret, tokens);
         Assert.Empty(leaks);
 
-        await Task.CompletedTask; // JUDGE-PENDING
+        var verdicts = await LiveKitJudge.VerifyAsync(tokens.Select(t => (t, EndpointHarness.ApiKey, harness.ApiSecret)));
+        Assert.Equal(tokens.Count, verdicts.Count);
+        var refused = verdicts.Where(v => !v.Ok).Select(v => v.Error).Distinct().ToList();
+        Assert.True(refused.Count == 0, "LiveKit's verifier refused tokens: " + string.Join("; ", refused));
     }
 
     private static string Describe(ConcurrentDictionary<int, int> counts) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.Endpoint;
 
@@ -51,6 +52,9 @@ public sealed class LogCaptureTests
 
         var leaks = LogScanner.Leaks(harness.Logs.GetSnapshot(), harness.ApiSecret, tokens);
         Assert.Empty(leaks);
+
+        var verdicts = await LiveKitJudge.VerifyAsync(tokens.Select(t => (t, EndpointHarness.ApiKey, harness.ApiSecret)));
+        Assert.All(verdicts, v => Assert.True(v.Ok, v.Error));
 
         // The scan itself must be able to see a leak: it does when a line carries a token or the secret.
         var issued = harness.Logs.GetSnapshot().Count(r => r.Id.Id == 1);
