@@ -30,6 +30,10 @@ const file = readdirSync(resultsDir).find((f) => f.endsWith('-report-brief.json'
 const report = JSON.parse(readFileSync(join(resultsDir, file), 'utf8'));
 const by = Object.fromEntries(report.Benchmarks.map((b) => [b.Method, b]));
 const mint = by.MintParticipantToken, oneShot = by.OneShotHmacSameSize, reused = by.ReusedHmacSameSize;
+if (![mint, oneShot, reused].every((b) => b?.Statistics)) {
+  console.error('BenchmarkDotNet produced no results; see its output above.');
+  process.exit(1);
+}
 const node = JSON.parse(readFileSync(join(dir, 'node.json'), 'utf8'));
 const us = (ns) => (ns / 1000).toFixed(2) + ' µs';
 const mintNs = mint.Statistics.Median;

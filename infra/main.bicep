@@ -41,6 +41,22 @@ param livekitApiSecret string
 @description('Browser origins allowed to call the function app (CORS), comma separated, e.g. https://app.example.com,http://localhost:3000. Empty: no browser origin.')
 param corsAllowedOrigins string = ''
 
+@allowed([
+  'Anonymous'
+  'Bearer'
+])
+@description('Who may ask for a token on top of the function key: Anonymous (callers choose an identity within policy) or Bearer (callers present a JWT from your identity provider and the LiveKit identity is taken from it).')
+param authMode string = 'Anonymous'
+
+@description('Bearer mode: the OIDC authority (issuer) whose discovery document and keys validate callers, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0')
+param authAuthority string = ''
+
+@description('Bearer mode: the audience callers\' tokens must carry, e.g. api://<app-client-id>')
+param authAudience string = ''
+
+@description('Bearer mode: the claim that becomes the LiveKit identity (sub by default; oid for Entra ID).')
+param authIdentityClaim string = 'sub'
+
 @description('Key Vault purge protection. IRREVERSIBLE: once a vault has it on, it can never be turned off, and a deleted vault (and its name) stays until its retention period ends: azd down --purge cannot purge it. Recommended for production.')
 param keyVaultPurgeProtection bool = false
 
@@ -69,6 +85,15 @@ var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 // The app reads both halves of the LiveKit credential from this one secret (value = API secret,
 // tag livekit-api-key = API key), so rotating key and secret together is a single new secret version.
 var livekitSecretName = 'livekit-api-secret'
+// Bearer settings are written only in bearer mode, so an anonymous deployment carries no half-configured issuer.
+var authSettings = authMode == 'Bearer'
+  ? {
+      Auth__Mode: 'Bearer'
+      Auth__Authority: authAuthority
+      Auth__Audience: authAudience
+      Auth__IdentityClaim: authIdentityClaim
+    }
+  : {}
 var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -153,12 +178,15 @@ module api 'app/api.bicep' = {
     corsAllowedOrigins: corsOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: {
-      LIVEKIT_URL: livekitUrl
-      LIVEKIT_API_KEY: livekitApiKey
-      KEY_VAULT_URI: keyVault.outputs.uri
-      KEY_VAULT_SECRET_NAME: keyVault.outputs.secretName
-    }
+    appSettings: union(
+      {
+        LIVEKIT_URL: livekitUrl
+        LIVEKIT_API_KEY: livekitApiKey
+        KEY_VAULT_URI: keyVault.outputs.uri
+        KEY_VAULT_SECRET_NAME: keyVault.outputs.secretName
+      },
+      authSettings
+    )
   }
   // The app starts only once its identity may read the secret and reach its storage.
   dependsOn: [

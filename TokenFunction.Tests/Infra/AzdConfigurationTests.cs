@@ -80,6 +80,10 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     [InlineData("livekitApiKey", "LIVEKIT_API_KEY")]
     [InlineData("livekitApiSecret", "LIVEKIT_API_SECRET")]
     [InlineData("corsAllowedOrigins", "CORS_ALLOWED_ORIGINS")]
+    [InlineData("authMode", "AUTH_MODE")]
+    [InlineData("authAuthority", "AUTH_AUTHORITY")]
+    [InlineData("authAudience", "AUTH_AUDIENCE")]
+    [InlineData("authIdentityClaim", "AUTH_IDENTITY_CLAIM")]
     public void ParameterComesFromItsVariable(string parameter, string variable)
     {
         var value = Arm.Str(ParametersFile(), parameter, "value");

@@ -15,8 +15,13 @@ internal sealed record SnapshotInputs(
     string LivekitApiSecret,
     string CorsAllowedOrigins,
     IReadOnlyList<string> ExpectedOrigins,
-    bool PurgeProtection)
+    bool PurgeProtection,
+    bool BearerMode)
 {
+    public string AuthAuthority => $"https://login.{EnvironmentName}.example/{TenantId}/v2.0";
+
+    public string AuthAudience => $"api://{EnvironmentName}";
+
     public string ToBicepParam() => $"""
         using 'main.bicep'
 
@@ -29,6 +34,10 @@ internal sealed record SnapshotInputs(
         param livekitApiSecret = '{LivekitApiSecret}'
         param corsAllowedOrigins = '{CorsAllowedOrigins}'
         param keyVaultPurgeProtection = {(PurgeProtection ? "true" : "false")}
+        param authMode = '{(BearerMode ? "Bearer" : "Anonymous")}'
+        param authAuthority = '{AuthAuthority}'
+        param authAudience = '{AuthAudience}'
+        param authIdentityClaim = 'oid'
 
         """;
 }

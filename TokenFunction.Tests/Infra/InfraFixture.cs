@@ -35,8 +35,8 @@ public sealed class InfraFixture : IAsyncLifetime
         _scratch = Directory.CreateTempSubdirectory("infra-snapshot-").FullName;
         CopyDirectory(infra, _scratch);
 
-        var primary = Inputs(principalType: "ServicePrincipal", withPrincipal: true, purgeProtection: false, originCount: 2);
-        var alternate = Inputs(principalType: "User", withPrincipal: false, purgeProtection: true, originCount: 1);
+        var primary = Inputs(principalType: "ServicePrincipal", withPrincipal: true, purgeProtection: false, originCount: 2, bearerMode: true);
+        var alternate = Inputs(principalType: "User", withPrincipal: false, purgeProtection: true, originCount: 1, bearerMode: false);
 
         var build = BicepCli.RunAsync(infra, "build", "main.bicep", "--stdout");
         var lint = BicepCli.RunAsync(infra, "lint", "main.bicep");
@@ -79,7 +79,7 @@ public sealed class InfraFixture : IAsyncLifetime
         return new Snapshot(inputs, JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject());
     }
 
-    private static SnapshotInputs Inputs(string principalType, bool withPrincipal, bool purgeProtection, int originCount)
+    private static SnapshotInputs Inputs(string principalType, bool withPrincipal, bool purgeProtection, int originCount, bool bearerMode)
     {
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var origins = Enumerable.Range(0, originCount).Select(i => $"https://app{i}-{tag}.example").ToList();
@@ -96,7 +96,8 @@ public sealed class InfraFixture : IAsyncLifetime
             // Spaces and a trailing comma on purpose: the template trims and drops empty entries.
             CorsAllowedOrigins: string.Join(", ", origins) + ",",
             ExpectedOrigins: origins,
-            PurgeProtection: purgeProtection);
+            PurgeProtection: purgeProtection,
+            BearerMode: bearerMode);
     }
 
     private static void CopyDirectory(string from, string to)

@@ -473,6 +473,21 @@ internal static class InfraRules
                 yield return $"app setting {name} is missing or not wired as required (value: {Setting(name) ?? "absent"})";
             }
 
+            // Bearer settings follow authMode: all of them in bearer mode, none at all otherwise.
+            var auth = snapshot.Inputs.BearerMode
+                ? new (string Name, string? Expected)[]
+                {
+                    ("Auth__Mode", "Bearer"),
+                    ("Auth__Authority", snapshot.Inputs.AuthAuthority),
+                    ("Auth__Audience", snapshot.Inputs.AuthAudience),
+                    ("Auth__IdentityClaim", "oid"),
+                }
+                : [.. settings.Select(s => s.Key).Where(k => k.StartsWith("Auth__", StringComparison.Ordinal)).Select(k => (k, (string?)null))];
+            foreach (var (name, expected) in auth.Where(a => Setting(a.Name) != a.Expected))
+            {
+                yield return $"app setting {name} must be {expected ?? "absent"} when authMode is {(snapshot.Inputs.BearerMode ? "Bearer" : "Anonymous")} (value: {Setting(name) ?? "absent"})";
+            }
+
             // Flex Consumption takes runtime and version from functionAppConfig and rejects these settings.
             foreach (var name in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "LIVEKIT_API_SECRET" })
             {

@@ -5,6 +5,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters.Json;
 using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TokenFunction.LiveKit;
 
 namespace TokenFunction.Benchmarks;
@@ -67,7 +68,9 @@ public class TokenMintingBenchmarks
         public Config()
         {
             // Short enough to run in a few minutes on a shared 2-core machine; the script reads the JSON export.
-            AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(8).WithId("short"));
+            // In-process: the default toolchain rebuilds the referenced Functions app (and its generated
+            // WorkerExtensions project) for every run, which alone can exceed BenchmarkDotNet's build timeout.
+            AddJob(Job.ShortRun.WithWarmupCount(3).WithIterationCount(8).WithToolchain(InProcessEmitToolchain.Instance).WithId("short"));
             AddExporter(JsonExporter.Brief);
             AddColumn(StatisticColumn.P95);
             WithOptions(ConfigOptions.JoinSummary);
