@@ -16,16 +16,7 @@ public sealed class AccessToken
 
     public AccessToken(string apiKey, string apiSecret, TimeProvider? timeProvider = null)
     {
-        if (string.IsNullOrEmpty(apiKey))
-        {
-            throw new ArgumentException("The API key must not be empty.", nameof(apiKey));
-        }
-
-        if (string.IsNullOrEmpty(apiSecret))
-        {
-            throw new ArgumentException("The API secret must not be empty.", nameof(apiSecret));
-        }
-
+        CredentialGuard.ThrowIfEmpty(apiKey, apiSecret);
         _apiKey = apiKey;
         _apiSecret = apiSecret;
         _timeProvider = timeProvider ?? TimeProvider.System;
