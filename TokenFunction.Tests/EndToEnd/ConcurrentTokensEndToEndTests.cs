@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TokenFunction.Tests.Support;
 using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
@@ -43,5 +44,15 @@ public sealed class ConcurrentTokensEndToEndTests(WorkerFixture worker) : IClass
         }
 
         Assert.Equal(Requests, tokens.Distinct(StringComparer.Ordinal).Count());
+
+        // The independent judge: LiveKit's own Node SDK TokenVerifier, one node process for the whole batch.
+        var verdicts = await LiveKitJudge.VerifyAsync(tokens.Select(t => (t, WorkerFixture.ApiKey, WorkerFixture.ApiSecret)));
+        Assert.Equal(Requests, verdicts.Count);
+        for (var i = 0; i < Requests; i++)
+        {
+            Assert.True(verdicts[i].Ok, $"token {i} refused by livekit-server-sdk: {verdicts[i].Error}");
+            Assert.Equal($"caller-{i}", verdicts[i].Payload.GetProperty("sub").GetString());
+            Assert.Equal($"load-{i % 7}", verdicts[i].Payload.GetProperty("video").GetProperty("room").GetString());
+        }
     }
 }
