@@ -130,7 +130,7 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
 
-        await harness.AssertRefusedAsync(ForgedTokens.Unsigned(Payload(issuer, "mallory")), null);
+        await harness.AssertRefusedAsync(ForgedTokens.Unsigned(issuer.ValidClaims(s_audience, "mallory")), null);
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class BearerCallerAuthenticatorTests
         await using var issuer = await LocalOidcIssuer.StartAsync(s_rsa);
         using var harness = new Harness(issuer);
 
-        await harness.AssertRefusedAsync(ForgedTokens.Hs256WithPublicKey(s_rsa, Payload(issuer, "mallory")), null);
+        await harness.AssertRefusedAsync(ForgedTokens.Hs256WithPublicKey(s_rsa, issuer.ValidClaims(s_audience, "mallory")), null);
     }
 
     [Fact]
@@ -363,18 +363,6 @@ public sealed class BearerCallerAuthenticatorTests
     private static Dictionary<string, object> Claims(params (string Name, string Value)[] claims) =>
         claims.ToDictionary(c => c.Name, c => (object)c.Value);
 
-    private static Dictionary<string, object> Payload(LocalOidcIssuer issuer, string sub)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new Dictionary<string, object>
-        {
-            ["iss"] = issuer.Issuer,
-            ["aud"] = s_audience,
-            ["sub"] = sub,
-            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
-        };
-    }
 
     /// <summary>An authenticator wired to a test issuer, with a logger the tests read back.</summary>
     internal sealed class Harness : IDisposable

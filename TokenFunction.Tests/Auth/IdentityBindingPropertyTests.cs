@@ -151,8 +151,8 @@ public sealed class IdentityBindingPropertyTests
             Credential.None => null,
             Credential.WrongScheme => "Basic " + genuine,
             Credential.PayloadSwapped => "Bearer " + ForgedTokens.WithPayloadClaim(genuine, "sub", other),
-            Credential.AlgNone => "Bearer " + ForgedTokens.Unsigned(Payload(issuer, other)),
-            Credential.Hs256WithPublicKey => "Bearer " + ForgedTokens.Hs256WithPublicKey(s_issuerKey, Payload(issuer, other)),
+            Credential.AlgNone => "Bearer " + ForgedTokens.Unsigned(issuer.ValidClaims(s_audience, other)),
+            Credential.Hs256WithPublicKey => "Bearer " + ForgedTokens.Hs256WithPublicKey(s_issuerKey, issuer.ValidClaims(s_audience, other)),
             Credential.ForeignKeySameKid => "Bearer " + issuer.CreateToken(s_attackerKey, s_audience, Claims(other)),
             Credential.ForeignRsaKeySameKid => "Bearer " + issuer.CreateToken(s_attackerRsa, s_audience, Claims(other)),
             Credential.WrongAudience => "Bearer " + issuer.CreateToken(s_issuerKey, "api://another-app", Claims(other)),
@@ -217,18 +217,6 @@ public sealed class IdentityBindingPropertyTests
 
     private static Dictionary<string, object> Claims(string sub) => new() { ["sub"] = sub, ["name"] = "Display " + sub };
 
-    private static Dictionary<string, object> Payload(LocalOidcIssuer issuer, string sub)
-    {
-        var now = DateTimeOffset.UtcNow;
-        return new Dictionary<string, object>
-        {
-            ["iss"] = issuer.Issuer,
-            ["aud"] = s_audience,
-            ["sub"] = sub,
-            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
-            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
-        };
-    }
 
     private static string Describe(Dictionary<string, int> outcomes) =>
         string.Join(", ", outcomes.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value}"));

@@ -10,6 +10,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
+using TokenFunction.Tests.Support;
+
 namespace TokenFunction.Tests.Auth;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
     private const string s_tenantPath = "/tenant-1/v2.0";
 
     // One certificate for every issuer of the run: making an RSA key per test costs more than the test itself.
-    private static readonly Lazy<X509Certificate2> s_certificate = new(CreateLoopbackCertificate);
+    private static readonly Lazy<X509Certificate2> s_certificate = new(LoopbackCertificate.Create);
 
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
@@ -131,23 +133,29 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }
 
+    /// <summary>
+    /// The claims of a token this issuer would sign for <paramref name="subject"/>, valid for an hour: the payload
+    /// forged tokens reuse, so that only the forgery itself can make them fail.
+    /// </summary>
+    public Dictionary<string, object> ValidClaims(string audience, string subject)
+    {
+        var now = DateTimeOffset.UtcNow;
+        return new Dictionary<string, object>
+        {
+            ["iss"] = Issuer,
+            ["aud"] = audience,
+            ["sub"] = subject,
+            ["nbf"] = now.AddMinutes(-1).ToUnixTimeSeconds(),
+            ["exp"] = now.AddHours(1).ToUnixTimeSeconds(),
+        };
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
-    private static X509Certificate2 CreateLoopbackCertificate()
-    {
-        using var rsa = RSA.Create(2048);
-        var request = new CertificateRequest("CN=127.0.0.1", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var created = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddDays(1));
-        return X509CertificateLoader.LoadPkcs12(created.Export(X509ContentType.Pfx), password: null);
-    }
 }
 
 /// <summary>A signing key of the test issuer: the private half signs, the public half is published in the JWKS.</summary>

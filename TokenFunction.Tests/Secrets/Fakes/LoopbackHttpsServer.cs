@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
+using TokenFunction.Tests.Support;
+
 namespace TokenFunction.Tests.Secrets.Fakes;
 
 /// <summary>What a fake server saw: enough to prove what the real SDK sent.</summary>
@@ -38,7 +40,7 @@ internal sealed class LoopbackHttpsServer : IAsyncDisposable
 
     public static async Task<LoopbackHttpsServer> StartAsync(Func<HttpContext, Task> handler, bool https = true)
     {
-        var certificate = https ? CreateCertificate() : null;
+        var certificate = https ? LoopbackCertificate.Create() : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
@@ -88,17 +90,6 @@ internal sealed class LoopbackHttpsServer : IAsyncDisposable
         _certificate?.Dispose();
     }
 
-    private static X509Certificate2 CreateCertificate()
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new("1.3.6.1.5.5.7.3.1")], critical: false));
-        using var ephemeral = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(1));
-        return X509CertificateLoader.LoadPkcs12(ephemeral.Export(X509ContentType.Pfx), password: null);
-    }
 
     /// <summary>Fails any request to a host other than 127.0.0.1 before a socket is opened, and records every URI.</summary>
     private sealed class LoopbackOnlyHandler(HttpMessageHandler inner, ICollection<Uri>? seen) : DelegatingHandler(inner)
