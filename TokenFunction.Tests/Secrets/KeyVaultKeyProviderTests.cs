@@ -207,7 +207,9 @@ public sealed class KeyVaultKeyProviderTests
         var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
         {
             var seen = new HashSet<(string, string)>();
-            for (var i = 0; i < 5_000_000 && !stop.IsCancellationRequested; i++)
+            // Bounded by time, not by a count: a cached hit takes nanoseconds, so any count small enough to matter
+            // could run out before the refresh lands, and the readers would finish without ever seeing the new pair.
+            while (!stop.IsCancellationRequested)
             {
                 var pair = await harness.Provider.GetCredentialsAsync();
                 seen.Add((pair.ApiKey, pair.ApiSecret));
