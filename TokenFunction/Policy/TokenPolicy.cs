@@ -36,7 +36,7 @@ public sealed class TokenPolicy
         _agentNames = new HashSet<string>(TokenPolicyOptionsValidator.SplitList(_options.AllowedAgentNames), StringComparer.Ordinal);
         _roomPattern = string.IsNullOrEmpty(_options.RoomNamePattern)
             ? null
-            : new Regex($@"\A(?:{_options.RoomNamePattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            : RoomPattern.Compile(_options.RoomNamePattern);
     }
 
     public TokenPolicyOptions Options => _options;
@@ -75,7 +75,7 @@ public sealed class TokenPolicy
                 return bad;
             }
 
-            if (_roomPattern is not null && !MatchesPattern(room))
+            if (_roomPattern is not null && !_roomPattern.IsMatch(room))
             {
                 return RequestError.Forbidden(roomField, "Policy does not allow this room name.");
             }
@@ -253,18 +253,6 @@ public sealed class TokenPolicy
         }
 
         return null;
-    }
-
-    private bool MatchesPattern(string room)
-    {
-        try
-        {
-            return _roomPattern!.IsMatch(room);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
     }
 
     private RequestError? Grant(TokenRequestBody body, string room, out VideoGrant? video)
