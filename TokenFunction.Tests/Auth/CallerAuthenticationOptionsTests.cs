@@ -179,13 +179,51 @@ public sealed class CallerAuthenticationOptionsTests
     }
 
     [Fact]
-    public async Task Anonymous_mode_ignores_bearer_settings_it_does_not_use()
+    public async Task Anonymous_mode_starts_with_bearer_settings_left_empty()
     {
-        using var host = Build(new() { ["Auth:Mode"] = "anonymous", ["Auth:ClockSkew"] = "01:00:00" });
+        // Empty values ask for nothing (an app settings template may write them blank); only set ones count.
+        using var host = Build(new() { ["Auth:Mode"] = "anonymous", ["Auth:Authority"] = "", ["Auth:Audience"] = " " });
 
         await host.StartAsync();
         Assert.IsType<AnonymousCallerAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
         await host.StopAsync();
+    }
+
+    [Theory]
+    [InlineData("Anonymous")]
+    [InlineData(null)]
+    public async Task Bearer_settings_without_bearer_mode_stop_start_up_naming_them(string? mode)
+    {
+        // The typo or the forgotten Auth__Mode would otherwise start the app anonymous: anyone with the key picks any identity.
+        using var host = Build(new()
+        {
+            ["Auth:Mode"] = mode,
+            ["Auth:Authority"] = "https://login.example.test/t/v2.0",
+            ["Auth:Audience"] = "api://x",
+            ["Auth:RoomRules:0:Value"] = "Rooms.A",
+            ["Auth:RoomRules:0:Pattern"] = "a-.*",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Auth:Mode (Auth__Mode)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Authority (Auth__Authority)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:Audience (Auth__Audience)", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Auth:RoomRules (Auth__RoomRules)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Auth:Mdoe", "Bearer", "Mdoe")]
+    [InlineData("Auth:Audiance", "api://x", "Audiance")]
+    [InlineData("Auth:RoomRules:0:Patern", "a-.*", "Patern")]
+    public async Task A_misspelt_auth_setting_stops_start_up_naming_it(string key, string value, string named)
+    {
+        using var host = Build(With(new() { [key] = value }));
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => host.StartAsync());
+
+        // Inside a rule the binder names the key in the inner exception, which the host's start-up log shows too.
+        Assert.Contains(named, error.Message + error.InnerException?.Message, StringComparison.Ordinal);
     }
 
     [Fact]

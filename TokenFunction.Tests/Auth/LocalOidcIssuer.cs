@@ -116,7 +116,8 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
         IDictionary<string, object>? claims = null,
         DateTime? notBefore = null,
         DateTime? expires = null,
-        string? issuer = null)
+        string? issuer = null,
+        string? tokenType = null)
     {
         var now = DateTime.UtcNow;
         var nbf = notBefore ?? now.AddMinutes(-1);
@@ -129,6 +130,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
             Expires = expires ?? nbf.AddHours(1),
             Claims = claims ?? new Dictionary<string, object> { ["sub"] = "user-1" },
             SigningCredentials = key.SigningCredentials,
+            TokenType = tokenType,
         };
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(descriptor);
     }

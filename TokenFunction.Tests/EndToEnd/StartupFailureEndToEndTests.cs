@@ -33,6 +33,9 @@ public sealed class StartupFailureEndToEndTests(ITestOutputHelper output)
     [InlineData("LIVEKIT_URL", "ftp://livekit.example", "LIVEKIT_URL")]
     [InlineData("TokenPolicy__DefaultTtl", "-00:05:00", "DefaultTtl")]
     [InlineData("TokenPolicy__NoSuchSetting", "1", "NoSuchSetting")]
+    [InlineData("TokenPolicy__DefaultTtl", "00:00:00.500", "DefaultTtl")]
+    [InlineData("Auth__Mdoe", "Bearer", "Mdoe")]
+    [InlineData("Auth__Authority", "https://login.example.test/t/v2.0", "Auth__Authority")]
     public async Task An_invalid_setting_fails_the_start_with_a_message_naming_it(string setting, string value, string named)
     {
         var options = WorkerFixture.DefaultOptions();

@@ -50,10 +50,16 @@ public sealed class CallerAndFailureTests
     }
 
     [Fact]
-    public async Task An_authenticated_caller_may_set_a_display_name_and_repeat_their_own_identity()
+    public async Task An_authenticated_caller_may_repeat_their_own_identity_and_name_but_choose_a_name_only_when_allowed()
     {
         using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
-        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
+        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Alice"}"""));
+        Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""), 403, "participant_name");
+
+        var mayChoose = CallerAuthenticationResult.Success(new AuthenticatedCaller("alice@contoso", "Alice") { MayChooseName = true });
+        using var lenient = new EndpointHarness(authenticator: Authenticator(mayChoose).Object);
+        (body, _) = EndpointAssert.Token(lenient, await lenient.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
         Assert.Equal(("alice@contoso", "Al"), (body.ParticipantIdentity, body.ParticipantName));
     }
 

@@ -40,6 +40,26 @@ public sealed class PolicyOptionsTests
     }
 
     [Theory]
+    [InlineData("TokenPolicy:DefaultTtl")]
+    [InlineData("TokenPolicy:MaxTtl")]
+    public void A_ttl_under_one_second_stops_start_up(string key)
+    {
+        // Under a second, expiry and not-before truncate to the same whole second for about half the requests.
+        var settings = With("TokenPolicy:DefaultTtl", "00:00:00.500");
+        settings["TokenPolicy:MaxTtl"] = "00:00:00.999";
+        var error = Assert.Throws<OptionsValidationException>(() => Start(settings));
+        Assert.Contains(key.Replace(":", "__", StringComparison.Ordinal) + " must be at least 00:00:01", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_ttl_of_one_second_starts()
+    {
+        var settings = With("TokenPolicy:DefaultTtl", "00:00:01");
+        settings["TokenPolicy:MaxTtl"] = "00:00:01";
+        Start(settings);
+    }
+
+    [Theory]
     [InlineData("TokenPolicy:DefaultTtl", "fifteen minutes", "TokenPolicy:DefaultTtl")]
     [InlineData("TokenPolicy:DefaultTTLs", "00:10:00", "DefaultTTLs")]
     [InlineData("TokenPolicy:CanPublish", "maybe", "TokenPolicy:CanPublish")]

@@ -15,10 +15,12 @@ public static class AuthServiceCollectionExtensions
     public static IServiceCollection AddCallerAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        // A misspelt Auth__ name must not leave the app in a weaker mode than the operator meant: it stops start-up.
+        var section = configuration.GetSection(CallerAuthenticationOptions.SectionName);
         services.AddOptions<CallerAuthenticationOptions>()
-            .Bind(configuration.GetSection(CallerAuthenticationOptions.SectionName))
+            .Bind(section, binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallerAuthenticationOptions>, CallerAuthenticationOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallerAuthenticationOptions>>(new CallerAuthenticationOptionsValidator(section)));
         services.AddSingleton<ICallerAuthenticator>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<CallerAuthenticationOptions>>();

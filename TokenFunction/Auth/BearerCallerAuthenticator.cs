@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using TokenFunction.Policy;
 
 namespace TokenFunction.Auth;
 
@@ -35,6 +36,9 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     private readonly string? _nameClaim;
     private readonly string? _roomClaim;
     private readonly RoomAccessPolicy? _rooms;
+    private readonly string[] _requiredScopes;
+    private readonly string[] _requiredRoles;
+    private readonly string[] _validTypes;
     private ValidationSnapshot? _snapshot;
 
     public BearerCallerAuthenticator(IOptions<CallerAuthenticationOptions> options, ILogger<BearerCallerAuthenticator> logger)
@@ -61,6 +65,9 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         _nameClaim = string.IsNullOrWhiteSpace(_options.NameClaim) ? null : _options.NameClaim;
         _roomClaim = string.IsNullOrWhiteSpace(_options.RoomClaim) ? null : _options.RoomClaim;
         _rooms = _roomClaim is null ? null : new RoomAccessPolicy(_options.RoomRules);
+        _requiredScopes = [.. _options.GetRequiredScopes()];
+        _requiredRoles = [.. _options.GetRequiredRoles()];
+        _validTypes = [.. _options.GetValidTypes().Select(MediaType)];
 
         if (metadataClient is null)
         {
@@ -144,25 +151,73 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
 
     private CallerAuthenticationResult Bind(JsonWebToken jwt)
     {
+        if (_validTypes.Length > 0 && !_validTypes.Contains(MediaType(jwt.Typ), StringComparer.OrdinalIgnoreCase))
+        {
+            return Refuse("type", "The token's 'typ' header does not mark it as an accepted access token type.");
+        }
+
         var identities = ClaimValues(jwt, _options.IdentityClaim);
         if (identities.Count != 1 || !IsUsable(identities[0]))
         {
-            LogTokenRefused(_logger, "identity_claim");
-            var description = $"The token's '{_options.IdentityClaim}' claim is missing or is not a usable identity.";
-            return CallerAuthenticationResult.Failure(description, BearerChallenge.InvalidToken(description));
+            return Refuse("identity_claim", $"The token's '{_options.IdentityClaim}' claim is missing or is not a usable identity (1 to {s_maxIdentityLength} bytes of UTF-8, no control characters).");
         }
 
         string? name = null;
         if (_nameClaim is not null)
         {
-            // A display name the token cannot supply well is dropped rather than refused: the identity stands in for it.
+            // No name claim (or a blank one): the identity stands in. One LiveKit would refuse is refused here, naming it.
             var names = ClaimValues(jwt, _nameClaim);
-            name = names.Count > 0 && IsUsable(names[0]) ? names[0] : null;
+            if (names.Count > 1 || (names.Count == 1 && !string.IsNullOrWhiteSpace(names[0]) && !IsUsable(names[0])))
+            {
+                return Refuse("name_claim", $"The token's '{_nameClaim}' claim is not a usable display name (at most {s_maxIdentityLength} bytes of UTF-8, no control characters).");
+            }
+
+            name = names.Count == 1 && !string.IsNullOrWhiteSpace(names[0]) ? names[0] : null;
+        }
+
+        // Scopes and roles: a valid token for this audience that does not carry the permission is a 403, not a 401.
+        if (_requiredScopes.Length > 0 && !HasAny(ScopeValues(jwt), _requiredScopes))
+        {
+            LogTokenRefused(_logger, "scope");
+            return CallerAuthenticationResult.Forbidden($"The token carries none of the scopes this service requires ({string.Join(", ", _requiredScopes)}) in 'scp'.");
+        }
+
+        if (_requiredRoles.Length > 0 && !HasAny(ClaimValues(jwt, "roles"), _requiredRoles))
+        {
+            LogTokenRefused(_logger, "role");
+            return CallerAuthenticationResult.Forbidden($"The token carries none of the roles this service requires ({string.Join(", ", _requiredRoles)}) in 'roles' (insufficient scope).");
         }
 
         var roomFilter = _rooms is null ? null : _rooms.FilterFor(ClaimValues(jwt, _roomClaim!));
-        return CallerAuthenticationResult.Success(new AuthenticatedCaller(identities[0], name, roomFilter));
+        return CallerAuthenticationResult.Success(new AuthenticatedCaller(identities[0], name, roomFilter)
+        {
+            IdentityClaim = _options.IdentityClaim,
+            NameClaim = _nameClaim ?? _options.IdentityClaim,
+            MayChooseName = _options.AllowCallerName,
+            MayChooseMetadata = _options.AllowCallerMetadata,
+            MayChooseAttributes = _options.AllowCallerAttributes,
+        });
     }
+
+    private CallerAuthenticationResult Refuse(string reason, string description)
+    {
+        LogTokenRefused(_logger, reason);
+        return CallerAuthenticationResult.Failure(description, BearerChallenge.InvalidToken(description));
+    }
+
+    // Entra writes delegated scopes as one space-separated 'scp' string; RFC 9068 issuers use 'scope' the same way, and
+    // some issuers write a JSON array (listed as one claim per element). See
+    // https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference (scp, roles).
+    private static IEnumerable<string> ScopeValues(JsonWebToken jwt) =>
+        ClaimValues(jwt, "scp").Concat(ClaimValues(jwt, "scope"))
+            .SelectMany(v => v.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static bool HasAny(IEnumerable<string> values, string[] required) =>
+        values.Any(v => required.Contains(v, StringComparer.Ordinal));
+
+    // typ is a media type: compared without case, and "application/" may be left out (RFC 7515 section 4.1.9).
+    private static string MediaType(string? type) =>
+        type is not null && type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) ? type["application/".Length..] : type ?? string.Empty;
 
     private static List<string> ClaimValues(JsonWebToken jwt, string claimType)
     {
@@ -179,8 +234,10 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         return values;
     }
 
+    // LiveKit counts identity and name in UTF-8 bytes (256 at most): 200 CJK characters are 600 bytes.
     private static bool IsUsable(string value) =>
-        value.Length is > 0 and <= s_maxIdentityLength && !value.Any(char.IsControl) && !string.IsNullOrWhiteSpace(value);
+        TextRules.Inspect(value, out var bytes, out var hasControl)
+        && bytes is > 0 and <= s_maxIdentityLength && !hasControl && !string.IsNullOrWhiteSpace(value);
 
     private static bool TryReadBearerToken(string header, out string token)
     {

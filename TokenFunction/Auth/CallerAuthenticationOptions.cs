@@ -38,6 +38,30 @@ public sealed class CallerAuthenticationOptions
     /// <summary>Which rooms each <see cref="RoomClaim"/> value may join.</summary>
     public IList<RoomRule> RoomRules { get; } = [];
 
+    /// <summary>
+    /// Scopes of which the token must carry at least one in <c>scp</c> (or <c>scope</c>), space- or comma-separated;
+    /// empty: none required. Entra puts delegated scopes only in user tokens, so this also refuses ID and app-only tokens.
+    /// </summary>
+    public string? RequiredScopes { get; set; }
+
+    /// <summary>Roles of which the token must carry at least one in <c>roles</c>; empty: none required.</summary>
+    public string? RequiredRoles { get; set; }
+
+    /// <summary>
+    /// Accepted <c>typ</c> header values, e.g. <c>at+jwt</c> for issuers that mark access tokens as RFC 9068 says
+    /// (<c>application/</c> prefix also accepted); empty: not checked. Entra always writes <c>JWT</c>: leave it empty there.
+    /// </summary>
+    public string? ValidTypes { get; set; }
+
+    /// <summary>Whether a bearer caller may set <c>participant_name</c>; otherwise the name is the <see cref="NameClaim"/>'s.</summary>
+    public bool AllowCallerName { get; set; }
+
+    /// <summary>Whether a bearer caller may set <c>participant_metadata</c>, which other participants and agents see.</summary>
+    public bool AllowCallerMetadata { get; set; }
+
+    /// <summary>Whether a bearer caller may set <c>participant_attributes</c>, which other participants and agents see.</summary>
+    public bool AllowCallerAttributes { get; set; }
+
     /// <summary>Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -58,6 +82,15 @@ public sealed class CallerAuthenticationOptions
 
     /// <summary>The configured audiences as a list.</summary>
     public IReadOnlyList<string> GetAudiences() => SplitList(Audience);
+
+    /// <summary>The configured required scopes as a list.</summary>
+    public IReadOnlyList<string> GetRequiredScopes() => SplitList(RequiredScopes);
+
+    /// <summary>The configured required roles as a list.</summary>
+    public IReadOnlyList<string> GetRequiredRoles() => SplitList(RequiredRoles);
+
+    /// <summary>The configured accepted <c>typ</c> values as a list.</summary>
+    public IReadOnlyList<string> GetValidTypes() => SplitList(ValidTypes);
 
     /// <summary>The configured algorithms, or <see cref="DefaultAlgorithms"/> when none are set.</summary>
     public IReadOnlyList<string> GetValidAlgorithms()

@@ -1,9 +1,15 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
+using TokenFunction.Policy;
 
 namespace TokenFunction.Auth;
 
 /// <summary>Start-up checks for <see cref="CallerAuthenticationOptions"/>; every message names the setting to fix.</summary>
-public sealed class CallerAuthenticationOptionsValidator : IValidateOptions<CallerAuthenticationOptions>
+/// <param name="section">
+/// The bound <c>Auth</c> section, so that settings which only bearer mode reads are refused when the mode is not
+/// Bearer (the options object cannot tell a set value from a default); null skips that check.
+/// </param>
+public sealed class CallerAuthenticationOptionsValidator(IConfigurationSection? section = null) : IValidateOptions<CallerAuthenticationOptions>
 {
     private static readonly TimeSpan s_maxClockSkew = TimeSpan.FromMinutes(5);
 
@@ -17,7 +23,7 @@ public sealed class CallerAuthenticationOptionsValidator : IValidateOptions<Call
 
         if (options.Mode == CallerAuthenticationMode.Anonymous)
         {
-            return ValidateOptionsResult.Success;
+            return ValidateAnonymous();
         }
 
         var failures = new List<string>();
@@ -76,6 +82,22 @@ public sealed class CallerAuthenticationOptionsValidator : IValidateOptions<Call
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    // Bearer settings next to a missing or misspelt Auth__Mode mean the operator meant bearer mode: starting anonymous
+    // would let anyone holding the function key pick any identity. Blank values ask for nothing and are let through.
+    private ValidateOptionsResult ValidateAnonymous()
+    {
+        var present = section?.GetChildren()
+            .Where(c => !string.Equals(c.Key, nameof(CallerAuthenticationOptions.Mode), StringComparison.OrdinalIgnoreCase))
+            .Where(c => c.AsEnumerable().Any(kv => !string.IsNullOrWhiteSpace(kv.Value)))
+            .Select(c => Setting(c.Key))
+            .ToList();
+        return present is not { Count: > 0 }
+            ? ValidateOptionsResult.Success
+            : ValidateOptionsResult.Fail(
+                $"{Setting("Mode")} is Anonymous (or not set), but settings only bearer mode uses are present: {string.Join(", ", present)}. " +
+                $"Set {Setting("Mode")} to Bearer, or remove them.");
+    }
+
     private static void ValidateRoomRules(CallerAuthenticationOptions options, List<string> failures)
     {
         var hasClaim = !string.IsNullOrWhiteSpace(options.RoomClaim);
@@ -103,13 +125,9 @@ public sealed class CallerAuthenticationOptionsValidator : IValidateOptions<Call
                 continue;
             }
 
-            try
+            if (!RoomPattern.TryCompile(rule.Pattern, out _, out var problem))
             {
-                _ = RoomAccessPolicy.Compile(rule.Pattern);
-            }
-            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
-            {
-                failures.Add($"{Setting($"RoomRules:{i}:Pattern")} is not a valid regular expression (backreferences and lookarounds are not supported).");
+                failures.Add($"{Setting($"RoomRules:{i}:Pattern")} {problem}");
             }
         }
     }

@@ -3,8 +3,9 @@ namespace TokenFunction.Auth;
 /// <summary>The outcome of <see cref="ICallerAuthenticator.AuthenticateAsync"/>.</summary>
 public sealed class CallerAuthenticationResult
 {
-    private CallerAuthenticationResult(bool succeeded, AuthenticatedCaller? caller, string? failureDetail, string? wwwAuthenticate)
+    private CallerAuthenticationResult(bool succeeded, AuthenticatedCaller? caller, string? failureDetail, string? wwwAuthenticate, int failureStatus = 401)
     {
+        FailureStatus = failureStatus;
         Succeeded = succeeded;
         Caller = caller;
         FailureDetail = failureDetail;
@@ -31,5 +32,11 @@ public sealed class CallerAuthenticationResult
         return new(true, caller, null, null);
     }
 
+    /// <summary>401 for missing or invalid credentials; 403 for a valid token without the scope or role required (RFC 6750 section 3.1).</summary>
+    public int FailureStatus { get; }
+
     public static CallerAuthenticationResult Failure(string detail, string wwwAuthenticate) => new(false, null, detail, wwwAuthenticate);
+
+    /// <summary>A valid token that lacks the scope or role this service requires: 403 with an <c>insufficient_scope</c> challenge.</summary>
+    public static CallerAuthenticationResult Forbidden(string detail) => new(false, null, detail, BearerChallenge.InsufficientScope(detail), 403);
 }

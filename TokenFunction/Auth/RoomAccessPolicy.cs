@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using TokenFunction.Policy;
 
 namespace TokenFunction.Auth;
 
@@ -6,9 +7,6 @@ namespace TokenFunction.Auth;
 public sealed class RoomAccessPolicy
 {
     private const string s_anyCaller = "*";
-
-    // Non-backtracking: room names come from callers, so matching must stay linear in their length.
-    private const RegexOptions s_patternOptions = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     private readonly Dictionary<string, Regex[]> _byValue;
     private readonly Regex[] _forEveryone;
@@ -22,8 +20,8 @@ public sealed class RoomAccessPolicy
         _forEveryone = _byValue.TryGetValue(s_anyCaller, out var all) ? all : [];
     }
 
-    /// <summary>Compiles a rule's pattern anchored at both ends; throws <see cref="ArgumentException"/> when it is not valid.</summary>
-    public static Regex Compile(string pattern) => new($"^(?:{pattern})\\z", s_patternOptions);
+    /// <summary>Compiles a rule's pattern to match whole room names; throws <see cref="ArgumentException"/> when it is refused.</summary>
+    public static Regex Compile(string pattern) => RoomPattern.Compile(pattern);
 
     /// <summary>A room filter for a caller whose room claim holds <paramref name="claimValues"/>.</summary>
     public Func<string, bool> FilterFor(IEnumerable<string> claimValues)

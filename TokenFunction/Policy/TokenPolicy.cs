@@ -36,7 +36,7 @@ public sealed class TokenPolicy
         _agentNames = new HashSet<string>(TokenPolicyOptionsValidator.SplitList(_options.AllowedAgentNames), StringComparer.Ordinal);
         _roomPattern = string.IsNullOrEmpty(_options.RoomNamePattern)
             ? null
-            : new Regex($@"\A(?:{_options.RoomNamePattern})\z", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(50));
+            : RoomPattern.Compile(_options.RoomNamePattern);
     }
 
     public TokenPolicyOptions Options => _options;
@@ -75,7 +75,7 @@ public sealed class TokenPolicy
                 return bad;
             }
 
-            if (_roomPattern is not null && !MatchesPattern(room))
+            if (_roomPattern is not null && !_roomPattern.IsMatch(room))
             {
                 return RequestError.Forbidden(roomField, "Policy does not allow this room name.");
             }
@@ -106,6 +106,12 @@ public sealed class TokenPolicy
             }
 
             identity = caller.Identity;
+
+            // The same limits as for a caller-chosen identity, but the caller cannot fix the claim: 403 naming it.
+            if (CheckClaim(identity, caller.IdentityClaim, _options.MaxIdentityLength) is { } badClaim)
+            {
+                return badClaim;
+            }
         }
         else if (identity is not null)
         {
@@ -125,6 +131,11 @@ public sealed class TokenPolicy
         }
 
         var name = Empty(body.ParticipantName);
+        if (caller is not null && CheckCallerChoices(body, caller, name, identity) is { } refused)
+        {
+            return refused;
+        }
+
         if (name is not null)
         {
             if (CheckName(name, "participant_name", _options.MaxNameLength) is { } bad)
@@ -135,6 +146,10 @@ public sealed class TokenPolicy
         else
         {
             name = caller is not null ? Empty(caller.Name) ?? identity : legacyName ?? identity;
+            if (caller?.Name is { Length: > 0 } claimed && CheckClaim(claimed, caller.NameClaim, _options.MaxNameLength) is { } badClaim)
+            {
+                return badClaim;
+            }
         }
 
         var metadata = body.ParticipantMetadata;
@@ -219,6 +234,30 @@ public sealed class TokenPolicy
         return bytes > maxBytes ? RequestError.Invalid(field, $"{field} must be at most {maxBytes} bytes of UTF-8.") : null;
     }
 
+    private static RequestError? CheckClaim(string value, string claim, int maxBytes) =>
+        TextRules.Inspect(value, out var bytes, out _) && bytes <= maxBytes
+            ? null
+            : RequestError.Forbidden($"token.{claim}", $"The token's '{claim}' claim is longer than policy allows ({maxBytes} bytes of UTF-8).");
+
+    // In bearer mode the name comes from the token and metadata and attributes (which other participants and agents
+    // read as the server's word) are not the caller's to set, unless a setting says so. Repeating the name is fine.
+    private static RequestError? CheckCallerChoices(TokenRequestBody body, AuthenticatedCaller caller, string? name, string identity)
+    {
+        if (name is not null && !caller.MayChooseName && !string.Equals(name, Empty(caller.Name) ?? identity, StringComparison.Ordinal))
+        {
+            return RequestError.Forbidden("participant_name", $"participant_name comes from your token's '{caller.NameClaim}' claim; policy does not let callers choose it (Auth__AllowCallerName).");
+        }
+
+        if (!string.IsNullOrEmpty(body.ParticipantMetadata) && !caller.MayChooseMetadata)
+        {
+            return RequestError.Forbidden("participant_metadata", "Policy does not let authenticated callers set participant_metadata (Auth__AllowCallerMetadata).");
+        }
+
+        return body.ParticipantAttributes is { Count: > 0 } && !caller.MayChooseAttributes
+            ? RequestError.Forbidden("participant_attributes", "Policy does not let authenticated callers set participant_attributes (Auth__AllowCallerAttributes).")
+            : null;
+    }
+
     private static RequestError? CheckBlob(string value, string field, int maxBytes)
     {
         if (!TextRules.Inspect(value, out var bytes, out _))
@@ -253,18 +292,6 @@ public sealed class TokenPolicy
         }
 
         return null;
-    }
-
-    private bool MatchesPattern(string room)
-    {
-        try
-        {
-            return _roomPattern!.IsMatch(room);
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
     }
 
     private RequestError? Grant(TokenRequestBody body, string room, out VideoGrant? video)

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using TokenFunction.LiveKit;
 
@@ -9,19 +8,22 @@ namespace TokenFunction.Policy;
 /// </summary>
 public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOptions>
 {
+    private static readonly TimeSpan s_minTtl = TimeSpan.FromSeconds(1);
+
     public ValidateOptionsResult Validate(string? name, TokenPolicyOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
 
-        if (options.DefaultTtl <= TimeSpan.Zero)
+        // Tokens carry whole seconds: under one, expiry can truncate to the not-before second and the token is unusable.
+        if (options.DefaultTtl < s_minTtl)
         {
-            failures.Add(Fail(nameof(options.DefaultTtl), "must be a positive duration such as 00:15:00"));
+            failures.Add(Fail(nameof(options.DefaultTtl), "must be at least 00:00:01, e.g. 00:15:00"));
         }
 
-        if (options.MaxTtl <= TimeSpan.Zero || options.MaxTtl > TimeSpan.FromDays(1))
+        if (options.MaxTtl < s_minTtl || options.MaxTtl > TimeSpan.FromDays(1))
         {
-            failures.Add(Fail(nameof(options.MaxTtl), "must be a positive duration of at most 1.00:00:00"));
+            failures.Add(Fail(nameof(options.MaxTtl), "must be at least 00:00:01 and at most 1.00:00:00"));
         }
         else if (options.DefaultTtl > options.MaxTtl)
         {
@@ -33,16 +35,9 @@ public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOp
             failures.Add(Fail(nameof(options.CanPublishSources), $"has an unknown track source '{badSource}' (use camera, microphone, screen_share, screen_share_audio)"));
         }
 
-        if (!string.IsNullOrEmpty(options.RoomNamePattern))
+        if (!string.IsNullOrEmpty(options.RoomNamePattern) && !RoomPattern.TryCompile(options.RoomNamePattern, out _, out var problem))
         {
-            try
-            {
-                _ = new Regex(options.RoomNamePattern, RegexOptions.None, TimeSpan.FromMilliseconds(100));
-            }
-            catch (ArgumentException)
-            {
-                failures.Add(Fail(nameof(options.RoomNamePattern), "is not a valid regular expression"));
-            }
+            failures.Add($"{Setting(nameof(options.RoomNamePattern))} {problem}");
         }
 
         CheckRange(failures, nameof(options.MaxRoomNameLength), options.MaxRoomNameLength, 1, TokenPolicyOptions.LiveKitMaxNameLength);
