@@ -16,7 +16,11 @@ internal sealed record SnapshotInputs(
     string CorsAllowedOrigins,
     IReadOnlyList<string> ExpectedOrigins,
     bool PurgeProtection,
-    bool BearerMode)
+    bool BearerMode,
+    int MaxRequestBodyBytes,
+    int HttpAlwaysReadyInstances,
+    int HttpPerInstanceConcurrency,
+    IReadOnlyDictionary<string, string> ExtraAppSettings)
 {
     public string AuthAuthority => $"https://login.{EnvironmentName}.example/{TenantId}/v2.0";
 
@@ -38,6 +42,10 @@ internal sealed record SnapshotInputs(
         param authAuthority = '{AuthAuthority}'
         param authAudience = '{AuthAudience}'
         param authIdentityClaim = 'oid'
+        param maxRequestBodyBytes = {MaxRequestBodyBytes}
+        param httpAlwaysReadyInstances = {HttpAlwaysReadyInstances}
+        param httpPerInstanceConcurrency = {HttpPerInstanceConcurrency}
+        param extraAppSettings = '{string.Join("; ", ExtraAppSettings.Select(s => $"{s.Key}={s.Value}"))};'
 
         """;
 }
