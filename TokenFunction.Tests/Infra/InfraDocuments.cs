@@ -26,6 +26,9 @@ internal sealed record SnapshotInputs(
 
     public string AuthAudience => $"api://{EnvironmentName}";
 
+    /// <summary>principalKeyVaultRole, when a snapshot sets it (otherwise the template's default).</summary>
+    public string? PrincipalKeyVaultRole { get; init; }
+
     public string ToBicepParam() => $"""
         using 'main.bicep'
 
@@ -46,6 +49,7 @@ internal sealed record SnapshotInputs(
         param httpAlwaysReadyInstances = {HttpAlwaysReadyInstances}
         param httpPerInstanceConcurrency = {HttpPerInstanceConcurrency}
         param extraAppSettings = '{string.Join("; ", ExtraAppSettings.Select(s => $"{s.Key}={s.Value}"))};'
+        {(PrincipalKeyVaultRole is null ? "" : $"param principalKeyVaultRole = '{PrincipalKeyVaultRole}'")}
 
         """;
 }
