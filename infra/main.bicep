@@ -6,7 +6,44 @@ targetScope = 'subscription'
 param environmentName string
 
 @minLength(1)
-@description('Region for every resource. Pick one where Azure Functions Flex Consumption is available.')
+@description('Region for every resource: one that offers Azure Functions Flex Consumption.')
+// The regions Microsoft's Flex Consumption quickstart allows (Azure-Samples/functions-quickstart-dotnet-azd,
+// infra/main.bicep); `az functionapp list-flexconsumption-locations` shows today's list. The preprovision hook reads
+// this list too, so keep it the first @allowed in this file.
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'eastus2euap'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 @metadata({
   azd: {
     type: 'location'
@@ -25,6 +62,14 @@ param principalId string = ''
 ])
 param principalType string = 'User'
 
+@allowed([
+  'SecretsOfficer'
+  'SecretsUser'
+  'None'
+])
+@description('Key Vault role for principalId: SecretsOfficer (rotate the secret), SecretsUser (read it: run the app locally against this vault) or None (the pipeline needs neither).')
+param principalKeyVaultRole string = 'SecretsOfficer'
+
 @minLength(1)
 @description('LiveKit server URL handed to clients, e.g. wss://my-project.livekit.cloud')
 param livekitUrl string
@@ -34,9 +79,8 @@ param livekitUrl string
 param livekitApiKey string
 
 @secure()
-@minLength(1)
-@description('LiveKit API secret that signs the tokens. Stored only in Key Vault.')
-param livekitApiSecret string
+@description('LiveKit API secret that signs the tokens. Stored only in Key Vault. Empty: the vault keeps the version it has (needed once, on the first deployment; later rotations are done in the vault).')
+param livekitApiSecret string = ''
 
 @description('Browser origins allowed to call the function app (CORS), comma separated, e.g. https://app.example.com,http://localhost:3000. Empty: no browser origin.')
 param corsAllowedOrigins string = ''
@@ -75,8 +119,26 @@ param maximumInstanceCount int = 100
   2048
   4096
 ])
-@description('Memory per Flex Consumption instance, in MB.')
-param instanceMemoryMB int = 2048
+@description('Memory per Flex Consumption instance, in MB; billed per GB-second. 512: the worker peaks near 105 MB at 100 concurrent connections (README, Deploy to Azure).')
+param instanceMemoryMB int = 512
+
+@minValue(0)
+@maxValue(1000)
+@description('Always-ready instances for the http scale group: each one removes cold starts for its share of traffic and is billed while idle. 0: scale to zero.')
+param httpAlwaysReadyInstances int = 0
+
+@minValue(0)
+@maxValue(1000)
+@description('Concurrent HTTP requests each instance takes before Flex Consumption adds one; 0 keeps the platform default for the instance size.')
+param httpPerInstanceConcurrency int = 0
+
+@minValue(1024)
+@maxValue(1048576)
+@description('Largest request body the service reads (TokenPolicy__MaxRequestBodyBytes); the Functions host refuses bodies a little larger itself (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), instead of buffering up to its 100 MB default.')
+param maxRequestBodyBytes int = 65536
+
+@description('Further app settings the service reads (TokenPolicy__*, Auth__*, KEY_VAULT_* tuning, ...), as NAME=value pairs separated by semicolons, e.g. TokenPolicy__MaxTtl=00:30:00;Auth__NameClaim=name. Settings this template manages win over entries here.')
+param extraAppSettings string = ''
 
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
@@ -94,6 +156,14 @@ var authSettings = authMode == 'Bearer'
       Auth__IdentityClaim: authIdentityClaim
     }
   : {}
+var extraAppSettingsEntries = filter(map(split(extraAppSettings, ';'), entry => trim(entry)), entry => !empty(entry))
+var extraAppSettingsObject = toObject(
+  extraAppSettingsEntries,
+  entry => trim(substring(entry, 0, indexOf(entry, '='))),
+  entry => trim(substring(entry, indexOf(entry, '=') + 1))
+)
+// The host refuses larger bodies itself; the slack keeps bodies just over the cap for the service's own 413 problem.
+var hostRequestBodyLimit = maxRequestBodyBytes + 1024
 var corsOrigins = filter(map(split(corsAllowedOrigins, ','), origin => trim(origin)), origin => !empty(origin))
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -159,6 +229,7 @@ module rbac 'app/rbac.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     deployerPrincipalId: principalId
     deployerPrincipalType: principalType
+    deployerKeyVaultRole: principalKeyVaultRole
   }
 }
 
@@ -178,15 +249,17 @@ module api 'app/api.bicep' = {
     corsAllowedOrigins: corsOrigins
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
-    appSettings: union(
-      {
-        LIVEKIT_URL: livekitUrl
-        LIVEKIT_API_KEY: livekitApiKey
-        KEY_VAULT_URI: keyVault.outputs.uri
-        KEY_VAULT_SECRET_NAME: keyVault.outputs.secretName
-      },
-      authSettings
-    )
+    alwaysReadyHttpInstances: httpAlwaysReadyInstances
+    httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    // Later objects win: what this template manages cannot be overridden through extraAppSettings.
+    appSettings: union(extraAppSettingsObject, authSettings, {
+      LIVEKIT_URL: livekitUrl
+      LIVEKIT_API_KEY: livekitApiKey
+      KEY_VAULT_URI: keyVault.outputs.uri
+      KEY_VAULT_SECRET_NAME: keyVault.outputs.secretName
+      TokenPolicy__MaxRequestBodyBytes: string(maxRequestBodyBytes)
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(hostRequestBodyLimit)
+    })
   }
   // The app starts only once its identity may read the secret and reach its storage.
   dependsOn: [

@@ -84,6 +84,13 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     [InlineData("authAuthority", "AUTH_AUTHORITY")]
     [InlineData("authAudience", "AUTH_AUDIENCE")]
     [InlineData("authIdentityClaim", "AUTH_IDENTITY_CLAIM")]
+    [InlineData("principalKeyVaultRole", "AZURE_PRINCIPAL_KEY_VAULT_ROLE")]
+    [InlineData("maximumInstanceCount", "MAXIMUM_INSTANCE_COUNT")]
+    [InlineData("instanceMemoryMB", "INSTANCE_MEMORY_MB")]
+    [InlineData("httpAlwaysReadyInstances", "HTTP_ALWAYS_READY_INSTANCES")]
+    [InlineData("httpPerInstanceConcurrency", "HTTP_PER_INSTANCE_CONCURRENCY")]
+    [InlineData("maxRequestBodyBytes", "MAX_REQUEST_BODY_BYTES")]
+    [InlineData("extraAppSettings", "EXTRA_APP_SETTINGS")]
     public void ParameterComesFromItsVariable(string parameter, string variable)
     {
         var value = Arm.Str(ParametersFile(), parameter, "value");
@@ -96,6 +103,23 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     public void PrincipalTypeDefaultsToUserSoLocalRunsNeedNoSetting()
     {
         Assert.Equal("${AZURE_PRINCIPAL_TYPE=User}", Arm.Str(ParametersFile(), "principalType", "value"));
+    }
+
+    [Fact]
+    public void EveryAzdValueTheTemplateReadsIsDocumentedInTheReadmeAndCarriedByThePipeline()
+    {
+        var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
+        var deploy = File.ReadAllText(RepoLayout.PathOf(".github", "workflows", "deploy.yml"));
+        var pipeline = Yaml.Strings(Yaml.Load("azure.yaml"), "pipeline", "variables").ToList();
+        var variables = ParametersFile().Select(p => EnvReference().Match(Arm.Str(p.Value, "value") ?? "").Groups["name"].Value)
+            .Where(v => v is not ("AZURE_ENV_NAME" or "AZURE_LOCATION" or "AZURE_PRINCIPAL_ID"))
+            .ToList();
+
+        // The README's settings table names each value with its parameter, so a new parameter cannot go undocumented.
+        Assert.All(variables, v => Assert.Contains($"| `{v}` |", readme, StringComparison.Ordinal));
+        // Whatever `azd pipeline config` copies to GitHub, the deploy workflow hands to azd.
+        Assert.All(pipeline, v => Assert.Contains($"{v}: ${{{{ vars.{v} }}}}", deploy, StringComparison.Ordinal));
+        Assert.All(variables.Except(["LIVEKIT_API_SECRET", "AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_KEY_VAULT_ROLE"]), v => Assert.Contains(v, pipeline));
     }
 
     private static JsonObject ParametersFile() =>

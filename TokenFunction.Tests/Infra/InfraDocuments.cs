@@ -16,11 +16,18 @@ internal sealed record SnapshotInputs(
     string CorsAllowedOrigins,
     IReadOnlyList<string> ExpectedOrigins,
     bool PurgeProtection,
-    bool BearerMode)
+    bool BearerMode,
+    int MaxRequestBodyBytes,
+    int HttpAlwaysReadyInstances,
+    int HttpPerInstanceConcurrency,
+    IReadOnlyDictionary<string, string> ExtraAppSettings)
 {
     public string AuthAuthority => $"https://login.{EnvironmentName}.example/{TenantId}/v2.0";
 
     public string AuthAudience => $"api://{EnvironmentName}";
+
+    /// <summary>principalKeyVaultRole, when a snapshot sets it (otherwise the template's default).</summary>
+    public string? PrincipalKeyVaultRole { get; init; }
 
     public string ToBicepParam() => $"""
         using 'main.bicep'
@@ -38,6 +45,11 @@ internal sealed record SnapshotInputs(
         param authAuthority = '{AuthAuthority}'
         param authAudience = '{AuthAudience}'
         param authIdentityClaim = 'oid'
+        param maxRequestBodyBytes = {MaxRequestBodyBytes}
+        param httpAlwaysReadyInstances = {HttpAlwaysReadyInstances}
+        param httpPerInstanceConcurrency = {HttpPerInstanceConcurrency}
+        param extraAppSettings = '{string.Join("; ", ExtraAppSettings.Select(s => $"{s.Key}={s.Value}"))};'
+        {(PrincipalKeyVaultRole is null ? "" : $"param principalKeyVaultRole = '{PrincipalKeyVaultRole}'")}
 
         """;
 }

@@ -46,7 +46,7 @@ public sealed class InfraFixture : IAsyncLifetime
         config["analyzers"]!["core"]!["rules"]!["use-recent-api-versions"]!["test-today"] = "2036-01-01";
         await File.WriteAllTextAsync(futureConfig, config.ToJsonString());
         var futureLint = BicepCli.RunAsync(infra, "lint", "main.bicep", "--config", futureConfig);
-        var snapshots = await Task.WhenAll(SnapshotAsync("primary", primary), SnapshotAsync("alternate", alternate));
+        var snapshots = await Task.WhenAll(SnapshotAsync(_scratch, "primary", primary), SnapshotAsync(_scratch, "alternate", alternate));
         Build = await build;
         Lint = await lint;
         FutureLint = await futureLint;
@@ -65,12 +65,13 @@ public sealed class InfraFixture : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    private async Task<Snapshot> SnapshotAsync(string name, SnapshotInputs inputs)
+    /// <summary>`bicep snapshot` of the main.bicep in <paramref name="directory"/> with these parameter values.</summary>
+    internal static async Task<Snapshot> SnapshotAsync(string directory, string name, SnapshotInputs inputs)
     {
-        await File.WriteAllTextAsync(Path.Combine(_scratch!, name + ".bicepparam"), inputs.ToBicepParam());
-        var result = await BicepCli.RunAsync(_scratch!, "snapshot", name + ".bicepparam", "--mode", "overwrite",
+        await File.WriteAllTextAsync(Path.Combine(directory, name + ".bicepparam"), inputs.ToBicepParam());
+        var result = await BicepCli.RunAsync(directory, "snapshot", name + ".bicepparam", "--mode", "overwrite",
             "--subscription-id", SubscriptionId, "--tenant-id", TenantId, "--location", Location);
-        var file = Path.Combine(_scratch!, name + ".snapshot.json");
+        var file = Path.Combine(directory, name + ".snapshot.json");
         if (result.ExitCode != 0 || !File.Exists(file))
         {
             throw new InvalidOperationException($"bicep snapshot failed ({result.ExitCode}): {result.Diagnostics}");
@@ -79,7 +80,7 @@ public sealed class InfraFixture : IAsyncLifetime
         return new Snapshot(inputs, JsonNode.Parse(await File.ReadAllTextAsync(file))!.AsObject());
     }
 
-    private static SnapshotInputs Inputs(string principalType, bool withPrincipal, bool purgeProtection, int originCount, bool bearerMode)
+    internal static SnapshotInputs Inputs(string principalType, bool withPrincipal, bool purgeProtection, int originCount, bool bearerMode)
     {
         var tag = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var origins = Enumerable.Range(0, originCount).Select(i => $"https://app{i}-{tag}.example").ToList();
@@ -97,10 +98,16 @@ public sealed class InfraFixture : IAsyncLifetime
             CorsAllowedOrigins: string.Join(", ", origins) + ",",
             ExpectedOrigins: origins,
             PurgeProtection: purgeProtection,
-            BearerMode: bearerMode);
+            BearerMode: bearerMode,
+            MaxRequestBodyBytes: RandomNumberGenerator.GetInt32(1024, 1048577),
+            HttpAlwaysReadyInstances: withPrincipal ? RandomNumberGenerator.GetInt32(1, 5) : 0,
+            HttpPerInstanceConcurrency: withPrincipal ? RandomNumberGenerator.GetInt32(1, 100) : 0,
+            ExtraAppSettings: withPrincipal
+                ? new Dictionary<string, string> { ["TokenPolicy__MaxTtl"] = "00:30:00", ["Auth__NameClaim"] = "name-" + tag }
+                : new Dictionary<string, string>());
     }
 
-    private static void CopyDirectory(string from, string to)
+    internal static void CopyDirectory(string from, string to)
     {
         foreach (var dir in Directory.EnumerateDirectories(from, "*", SearchOption.AllDirectories))
         {

@@ -10,10 +10,10 @@ namespace TokenFunction.Tests.Infra;
 /// </summary>
 internal static class InfraRules
 {
-    public const string SecretsUserRole = "4633458b-17de-408a-b874-0445c86b69e6";
-    public const string SecretsOfficerRole = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
-    public const string BlobDataOwnerRole = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
-    public const string MetricsPublisherRole = "3913510d-42f4-4e42-8a64-420e390235da";
+    public const string SecretsUserRole = AzureFacts.Roles.KeyVaultSecretsUser;
+    public const string SecretsOfficerRole = AzureFacts.Roles.KeyVaultSecretsOfficer;
+    public const string BlobDataOwnerRole = AzureFacts.Roles.StorageBlobDataOwner;
+    public const string MetricsPublisherRole = AzureFacts.Roles.MonitoringMetricsPublisher;
     public const string SecretName = "livekit-api-secret";
     public const string SecretParameter = "livekitApiSecret";
 
@@ -35,6 +35,11 @@ internal static class InfraRules
             ["monitoring"] = Monitoring,
             ["outputs"] = Outputs,
             ["names-and-tags"] = NamesAndTags,
+            ["known-role-ids"] = AzureRules.KnownRoleIds,
+            ["flex-refused-properties-and-settings"] = AzureRules.NothingFlexConsumptionRefuses,
+            ["flex-regions"] = AzureRules.LocationIsAFlexRegion,
+            ["scale"] = AzureRules.Scale,
+            ["request-body-limits"] = AzureRules.RequestBodyLimits,
         };
 
     private static readonly string[] s_forbiddenStorageCredentials =
@@ -154,9 +159,9 @@ internal static class InfraRules
             yield return $"parameter {SecretParameter} must be @secure() (securestring)";
         }
 
-        if (At(parameter, "defaultValue") is not null)
+        if (At(parameter, "defaultValue") is { } defaultValue && Str(defaultValue) != "")
         {
-            yield return $"parameter {SecretParameter} must have no default";
+            yield return $"parameter {SecretParameter} may only default to empty (= keep the vault's secret)";
         }
 
         foreach (var snapshot in docs.Snapshots)
@@ -169,6 +174,13 @@ internal static class InfraRules
             }
 
             var secret = secrets[0];
+            // An empty parameter must leave the vault's current version alone (the snapshot keeps secure parameters
+            // unevaluated, so the condition itself is what can be checked).
+            if (Str(secret, "condition") != $"[not(empty(parameters('{SecretParameter}')))]")
+            {
+                yield return $"the secret must be written only when {SecretParameter} is not empty, is conditioned on {Str(secret, "condition") ?? "nothing"}";
+            }
+
             if (Str(secret, "name")?.EndsWith("/" + SecretName, StringComparison.Ordinal) != true)
             {
                 yield return $"secret name must be {SecretName}, is {Str(secret, "name")}";
@@ -389,11 +401,6 @@ internal static class InfraRules
             }
         }
 
-        if (Str(site, "properties", "siteConfig", "ftpsState") != "Disabled")
-        {
-            yield return "ftpsState must be Disabled";
-        }
-
         var identityId = AppIdentityId(snapshot);
         if (Str(site, "identity", "type") != "UserAssigned" || identityId is null
             || !OfType(snapshot, "Microsoft.ManagedIdentity/userAssignedIdentities").Any(i => Str(i, "id") == identityId))
@@ -488,13 +495,15 @@ internal static class InfraRules
                 yield return $"app setting {name} must be {expected ?? "absent"} when authMode is {(snapshot.Inputs.BearerMode ? "Bearer" : "Anonymous")} (value: {Setting(name) ?? "absent"})";
             }
 
-            // Flex Consumption takes runtime and version from functionAppConfig and rejects these settings.
-            foreach (var name in new[] { "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "LIVEKIT_API_SECRET" })
+            if (settings.ContainsKey("LIVEKIT_API_SECRET"))
             {
-                if (settings.ContainsKey(name))
-                {
-                    yield return $"app setting {name} must not be set";
-                }
+                yield return "app setting LIVEKIT_API_SECRET must not be set (the secret stays in Key Vault)";
+            }
+
+            // extraAppSettings reaches the app, entry by entry, and cannot override what the template manages.
+            foreach (var (name, value) in snapshot.Inputs.ExtraAppSettings.Where(e => Setting(e.Key) != e.Value))
+            {
+                yield return $"extraAppSettings entry {name} must reach the app as '{value}' (value: {Setting(name) ?? "absent"})";
             }
         }
     }
@@ -634,12 +643,12 @@ internal static class InfraRules
         }
     }
 
-    private static JsonObject? AppSettingsOf(JsonObject snapshot) =>
+    internal static JsonObject? AppSettingsOf(JsonObject snapshot) =>
         At(OfType(snapshot, "Microsoft.Web/sites/config").FirstOrDefault(c => Str(c, "name")?.EndsWith("/appsettings", StringComparison.Ordinal) == true),
             "properties") as JsonObject;
 
     /// <summary>The resource id of the one user-assigned identity the function app runs as.</summary>
-    private static string? AppIdentityId(JsonObject snapshot)
+    internal static string? AppIdentityId(JsonObject snapshot)
     {
         var site = FirstOf(snapshot, "Microsoft.Web/sites");
         return At(site, "identity", "userAssignedIdentities") is JsonObject { Count: 1 } ids ? ids.First().Key : null;

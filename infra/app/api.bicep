@@ -24,7 +24,17 @@ param maximumInstanceCount int = 100
   2048
   4096
 ])
-param instanceMemoryMB int = 2048
+param instanceMemoryMB int = 512
+
+@minValue(0)
+@maxValue(1000)
+@description('Instances of the http scale group kept running (always ready); 0 lets the app scale to zero.')
+param alwaysReadyHttpInstances int = 0
+
+@minValue(0)
+@maxValue(1000)
+@description('Concurrent HTTP requests per instance; 0 leaves the platform default for the instance size.')
+param httpPerInstanceConcurrency int = 0
 
 @description('Application settings of the app itself (never a secret: the secret stays in Key Vault).')
 param appSettings object
@@ -78,19 +88,23 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           }
         }
       }
-      scaleAndConcurrency: {
-        maximumInstanceCount: maximumInstanceCount
-        instanceMemoryMB: instanceMemoryMB
-      }
+      scaleAndConcurrency: union(
+        {
+          maximumInstanceCount: maximumInstanceCount
+          instanceMemoryMB: instanceMemoryMB
+          alwaysReady: alwaysReadyHttpInstances > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttpInstances }] : []
+        },
+        httpPerInstanceConcurrency > 0 ? { triggers: { http: { perInstanceConcurrency: httpPerInstanceConcurrency } } } : {}
+      )
       runtime: {
         name: 'dotnet-isolated'
         version: '10.0'
       }
     }
+    // No ftpsState: Flex Consumption refuses it (FTP is off through basicPublishingCredentialsPolicies below).
     siteConfig: {
       minTlsVersion: '1.2'
       scmMinTlsVersion: '1.2'
-      ftpsState: 'Disabled'
       http20Enabled: true
       cors: {
         allowedOrigins: corsAllowedOrigins

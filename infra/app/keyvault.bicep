@@ -17,6 +17,7 @@ param secretName string
 @description('LiveKit API key, stored as the secret\'s livekit-api-key tag so key and secret rotate together.')
 param livekitApiKey string
 
+@description('LiveKit API secret. Empty: the secret is not written, so the vault keeps its current version (a rotation done in the vault is never undone by a provision).')
 @secure()
 param livekitApiSecret string
 
@@ -46,7 +47,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
     }
   }
 
-  resource livekitSecret 'secrets' = {
+  resource livekitSecret 'secrets' = if (!empty(livekitApiSecret)) {
     name: secretName
     tags: {
       'livekit-api-key': livekitApiKey
@@ -63,4 +64,4 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
 
 output name string = vault.name
 output uri string = vault.properties.vaultUri
-output secretName string = vault::livekitSecret.name
+output secretName string = secretName

@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using TokenFunction.Policy;
+
+namespace TokenFunction.Tests.Infra;
+
+/// <summary>
+/// infra/hooks/preprovision.sh, run as azd runs it (POSIX sh, the azd environment as process environment), with
+/// crafted environments: it must refuse what the worker or Azure would refuse, and let the rest through.
+/// </summary>
+public sealed class PreprovisionHookTests
+{
+    private static readonly Dictionary<string, string> s_valid = new(StringComparer.Ordinal)
+    {
+        ["AZURE_LOCATION"] = "swedencentral",
+        ["LIVEKIT_URL"] = "wss://my-project.livekit.cloud",
+        ["LIVEKIT_API_KEY"] = "APIkey",
+        ["LIVEKIT_API_SECRET"] = "a-secret",
+        ["AUTH_MODE"] = "Bearer",
+        ["AUTH_AUTHORITY"] = "https://login.microsoftonline.com/tenant/v2.0",
+        ["AUTH_AUDIENCE"] = "api://app",
+        ["EXTRA_APP_SETTINGS"] = "TokenPolicy__MaxTtl=00:30:00; Auth__RoomClaim=roles ;Auth__RoomRules__0__Pattern=support-.*;",
+    };
+
+    public static TheoryData<string> FlexRegions => [.. AzureFacts.FlexConsumptionRegions];
+
+    public static TheoryData<string> FlexRefusedSettings => [.. AzureFacts.FlexConsumptionRefuses.AppSettings];
+
+    [Fact]
+    public async Task AValidEnvironmentPasses()
+    {
+        var (exit, output) = await RunAsync(s_valid);
+
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task AnEmptySecretPassesWithANoticeThatTheVaultKeepsItsSecret()
+    {
+        var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", null));
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("LIVEKIT_API_SECRET is empty", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("LIVEKIT_API_SECRET is empty", (await RunAsync(s_valid)).Output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(FlexRegions))]
+    public async Task EveryFlexConsumptionRegionPasses(string region)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("AZURE_LOCATION", region));
+
+        Assert.True(exit == 0, output);
+    }
+
+    [Theory]
+    [InlineData("westindia")]
+    [InlineData("germanynorth")]
+    [InlineData("SwedenCentral")]
+    [InlineData("sweden")]
+    public async Task ARegionWithoutFlexConsumptionIsRefused(string region)
+    {
+        Assert.DoesNotContain(region, AzureFacts.FlexConsumptionRegions);
+
+        var (exit, output) = await RunAsync(s_valid, ("AZURE_LOCATION", region));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"AZURE_LOCATION '{region}' does not offer Azure Functions Flex Consumption", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("wss://my-project.livekit.cloud")]
+    [InlineData("ws://localhost:7880")]
+    [InlineData("https://livekit.example")]
+    [InlineData("http://10.0.0.1:7880")]
+    [InlineData("ftp://livekit.example")]
+    [InlineData("my-project.livekit.cloud")]
+    [InlineData("tcp://livekit.example:7880")]
+    [InlineData("wss:/livekit.example")]
+    public async Task LiveKitUrlIsJudgedAsTheWorkerJudgesIt(string url)
+    {
+        var workerAccepts = new LiveKitServerOptionsValidator().Validate(null, new LiveKitServerOptions { Url = url }).Succeeded;
+
+        var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_URL", url));
+
+        Assert.True((exit == 0) == workerAccepts, $"worker accepts: {workerAccepts}; hook: {exit} {output}");
+        Assert.True(workerAccepts || output.Contains("LIVEKIT_URL", StringComparison.Ordinal), output);
+    }
+
+    [Theory]
+    [InlineData("AUTH_AUTHORITY", null, "AUTH_AUTHORITY is empty")]
+    [InlineData("AUTH_AUDIENCE", null, "AUTH_AUDIENCE is empty")]
+    [InlineData("AUTH_AUTHORITY", "http://issuer.example", "must be https://")]
+    [InlineData("AUTH_AUTHORITY", "issuer.example", "must be an https:// URL")]
+    [InlineData("AUTH_MODE", "bearer", "AUTH_MODE 'bearer' must be Anonymous or Bearer")]
+    public async Task BearerModeWithoutAUsableIssuerOrAudienceIsRefused(string name, string? value, string expected)
+    {
+        var (exit, output) = await RunAsync(s_valid, (name, value));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APlainHttpIssuerPassesOnlyWithRequireHttpsMetadataOff()
+    {
+        var (exit, output) = await RunAsync(s_valid, ("AUTH_AUTHORITY", "http://localhost:8080/realms/dev"),
+            ("EXTRA_APP_SETTINGS", "Auth__RequireHttpsMetadata=false"));
+
+        Assert.True(exit == 0, output);
+    }
+
+    [Fact]
+    public async Task AnonymousModeNeedsNoIssuer()
+    {
+        var (exit, output) = await RunAsync(s_valid, ("AUTH_MODE", null), ("AUTH_AUTHORITY", null), ("AUTH_AUDIENCE", null));
+
+        Assert.True(exit == 0, output);
+    }
+
+    [Theory]
+    [MemberData(nameof(FlexRefusedSettings))]
+    public async Task ExtraSettingsFlexConsumptionRefusesAreRefused(string setting)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", $"TokenPolicy__MaxTtl=00:30:00;{setting}=1"));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"must not set {setting}: Flex Consumption does not support it", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("LIVEKIT_URL=wss://other", "must not set LIVEKIT_URL")]
+    [InlineData("TokenPolicy__MaxRequestBodyBytes=1024", "must not set TokenPolicy__MaxRequestBodyBytes")]
+    [InlineData("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT=1", "must not set FUNCTIONS_REQUEST_BODY_SIZE_LIMIT")]
+    [InlineData("Auth__Mode=Anonymous", "must not set Auth__Mode")]
+    [InlineData("AzureWebJobsStorage__accountName=x", "must not set AzureWebJobsStorage__accountName")]
+    [InlineData("LIVEKIT_API_SECRET=s", "must not set LIVEKIT_API_SECRET: secrets belong in Key Vault")]
+    [InlineData("TokenPolicy__RoomNamePattern=^room-\\d+$", "must not contain \" or \\")]
+    [InlineData("Auth__Audience=\"x\"", "must not contain \" or \\")]
+    [InlineData("TokenPolicy__MaxTtl", "entry 'TokenPolicy__MaxTtl' is not NAME=value")]
+    [InlineData("=00:30:00", "is not NAME=value")]
+    public async Task ExtraSettingsTheTemplateOwnsOrAzdCannotCarryAreRefused(string extra, string expected)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", extra));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AzdRunsTheHookBeforeEveryProvisionOnEveryPlatform()
+    {
+        var azure = Yaml.Load("azure.yaml");
+
+        Assert.Equal("sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "shell"));
+        Assert.Equal("./infra/hooks/preprovision.sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "run"));
+        Assert.Equal("pwsh", Yaml.Str(azure, "hooks", "preprovision", "windows", "shell"));
+        Assert.Equal("./infra/hooks/preprovision.ps1", Yaml.Str(azure, "hooks", "preprovision", "windows", "run"));
+    }
+
+    [Fact]
+    public void ThePowerShellHookRefusesTheSameFlexSettings()
+    {
+        // pwsh does not run here; at least its refusal list must be the table's.
+        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
+
+        Assert.All(AzureFacts.FlexConsumptionRefuses.AppSettings, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)
+    {
+        var environment = new Dictionary<string, string>(baseline, StringComparer.Ordinal);
+        foreach (var (name, value) in changes)
+        {
+            if (value is null)
+            {
+                environment.Remove(name);
+            }
+            else
+            {
+                environment[name] = value;
+            }
+        }
+
+        var startInfo = new ProcessStartInfo("sh")
+        {
+            WorkingDirectory = RepoLayout.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
+        startInfo.Environment.Clear();
+        startInfo.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        using var process = Process.Start(startInfo)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

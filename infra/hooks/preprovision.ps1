@@ -1,0 +1,77 @@
+# azd preprovision hook (PowerShell): the same checks as preprovision.sh, for Windows. It refuses, before anything
+# is deployed, the azd environment values the function app would refuse when it starts, and the values azd could
+# not hand to Bicep intact.
+$ErrorActionPreference = 'Stop'
+$root = Split-Path -Parent (Split-Path -Parent $PSScriptRoot)
+$script:failed = $false
+function Refuse([string] $message) { [Console]::Error.WriteLine("preprovision: $message"); $script:failed = $true }
+function Value([string] $name) { $v = [Environment]::GetEnvironmentVariable($name); if ($null -eq $v) { '' } else { $v } }
+
+# Location: one of the Flex Consumption regions infra/main.bicep allows (its first @allowed list).
+$location = Value 'AZURE_LOCATION'
+if ($location) {
+    $regions = @(); $block = 0
+    foreach ($line in Get-Content (Join-Path $root 'infra/main.bicep')) {
+        if ($line -match '^@allowed\(\[') { $block++; continue }
+        if ($block -eq 1 -and $line -match '^\]\)') { break }
+        if ($block -eq 1) { $regions += $line.Trim().Trim("'") }
+    }
+    if ($regions -cnotcontains $location) {
+        Refuse "AZURE_LOCATION '$location' does not offer Azure Functions Flex Consumption; pick one of: $($regions -join ' ') - az functionapp list-flexconsumption-locations lists today's regions"
+    }
+}
+
+# LIVEKIT_URL: the worker accepts ws://, wss://, http:// and https:// URLs only. Empty: azd prompts for it.
+$livekitUrl = Value 'LIVEKIT_URL'
+if ($livekitUrl -and $livekitUrl -cnotmatch '^(wss?|https?)://.') {
+    Refuse "LIVEKIT_URL '$livekitUrl' must be a ws://, wss://, http:// or https:// URL, e.g. wss://my-project.livekit.cloud"
+}
+
+$extra = Value 'EXTRA_APP_SETTINGS'
+
+# Bearer mode needs an issuer (https, unless the extra settings turn RequireHttpsMetadata off) and an audience.
+$authMode = Value 'AUTH_MODE'
+$authority = Value 'AUTH_AUTHORITY'
+switch -CaseSensitive ($authMode) {
+    { $_ -cin '', 'Anonymous' } { break }
+    'Bearer' {
+        if (-not $authority) { Refuse 'AUTH_MODE is Bearer but AUTH_AUTHORITY is empty: azd env set AUTH_AUTHORITY https://login.microsoftonline.com/<tenant-id>/v2.0' }
+        elseif ($authority -cmatch '^https://.') { }
+        elseif ($authority -cmatch '^http://.') {
+            if (";$extra;" -cnotlike '*;Auth__RequireHttpsMetadata=false;*') { Refuse "AUTH_AUTHORITY '$authority' must be https:// (the worker refuses a plain-HTTP issuer)" }
+        }
+        else { Refuse "AUTH_AUTHORITY '$authority' must be an https:// URL" }
+        if (-not (Value 'AUTH_AUDIENCE')) { Refuse 'AUTH_MODE is Bearer but AUTH_AUDIENCE is empty: azd env set AUTH_AUDIENCE api://<app-id>' }
+        break
+    }
+    default { Refuse "AUTH_MODE '$authMode' must be Anonymous or Bearer" }
+}
+
+# EXTRA_APP_SETTINGS: NAME=value;NAME=value. azd copies it into main.parameters.json unescaped, so no " or \.
+if ($extra.Contains('"') -or $extra.Contains('\')) { Refuse 'EXTRA_APP_SETTINGS must not contain " or \ (azd writes it into a JSON file without escaping)' }
+$managed = @('LIVEKIT_URL', 'LIVEKIT_API_KEY', 'KEY_VAULT_URI', 'KEY_VAULT_SECRET_NAME', 'AZURE_CLIENT_ID', 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'TokenPolicy__MaxRequestBodyBytes', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', 'Auth__Mode',
+    'Auth__Authority', 'Auth__Audience', 'Auth__IdentityClaim')
+# Flex Consumption's deprecated app settings (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
+$flex = @('ENABLE_ORYX_BUILD', 'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_WORKER_RUNTIME_VERSION',
+    'FUNCTIONS_MAX_HTTP_CONCURRENCY', 'FUNCTIONS_WORKER_PROCESS_COUNT', 'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED',
+    'SCM_DO_BUILD_DURING_DEPLOYMENT', 'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING', 'WEBSITE_CONTENTOVERVNET', 'WEBSITE_CONTENTSHARE',
+    'WEBSITE_DNS_SERVER', 'WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT', 'WEBSITE_NODE_DEFAULT_VERSION', 'WEBSITE_RUN_FROM_PACKAGE',
+    'WEBSITE_SKIP_CONTENTSHARE_VALIDATION', 'WEBSITE_VNET_ROUTE_ALL')
+foreach ($raw in $extra.Split(';')) {
+    $entry = $raw.Trim()
+    if (-not $entry) { continue }
+    $eq = $entry.IndexOf('=')
+    $name = if ($eq -gt 0) { $entry.Substring(0, $eq).Trim() } else { '' }
+    if ($name -cnotmatch '^[A-Za-z_][A-Za-z0-9_]*$') { Refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"; continue }
+    if ($managed -ccontains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue }
+    if ($flex -ccontains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: Flex Consumption does not support it"; continue }
+    if ($name -clike 'AzureWebJobsStorage*') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: host storage is wired to the managed identity by the template" }
+    elseif ($name -match 'secret') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: secrets belong in Key Vault, not in app settings" }
+}
+
+if ($script:failed) { exit 1 }
+
+if (-not (Value 'LIVEKIT_API_SECRET')) {
+    Write-Host 'preprovision: LIVEKIT_API_SECRET is empty: the Key Vault secret is left as it is (on a first deployment the app answers 503 until a secret is written).'
+}

@@ -1,0 +1,75 @@
+#!/bin/sh
+# azd preprovision hook (POSIX sh): refuses, before anything is deployed, the azd environment values the function
+# app would refuse when it starts, and the values azd could not hand to Bicep intact. preprovision.ps1 is the same
+# check for Windows; TokenFunction.Tests/Infra/PreprovisionHookTests.cs runs this one with crafted environments.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+failed=0
+refuse() { printf 'preprovision: %s\n' "$1" >&2; failed=1; }
+
+# Location: one of the Flex Consumption regions infra/main.bicep allows (its first @allowed list).
+if [ -n "${AZURE_LOCATION:-}" ]; then
+  regions=$(awk '/^@allowed\(\[/ { n++; next } n == 1 && /^\]\)/ { exit } n == 1 { gsub(/[ \047]/, ""); print }' "$root/infra/main.bicep")
+  if ! printf '%s\n' "$regions" | grep -qx -- "$AZURE_LOCATION"; then
+    refuse "AZURE_LOCATION '$AZURE_LOCATION' does not offer Azure Functions Flex Consumption; pick one of: $(printf '%s' "$regions" | tr '\n' ' ')— az functionapp list-flexconsumption-locations lists today's regions"
+  fi
+fi
+
+# LIVEKIT_URL: the worker accepts ws://, wss://, http:// and https:// URLs only. Empty: azd prompts for it.
+case "${LIVEKIT_URL:-}" in
+  '' ) ;;
+  ws://?* | wss://?* | http://?* | https://?* ) ;;
+  * ) refuse "LIVEKIT_URL '$LIVEKIT_URL' must be a ws://, wss://, http:// or https:// URL, e.g. wss://my-project.livekit.cloud" ;;
+esac
+
+extra=${EXTRA_APP_SETTINGS:-}
+
+# Bearer mode needs an issuer (https, unless the extra settings turn RequireHttpsMetadata off) and an audience.
+case "${AUTH_MODE:-}" in
+  '' | Anonymous ) ;;
+  Bearer )
+    case "${AUTH_AUTHORITY:-}" in
+      '' ) refuse "AUTH_MODE is Bearer but AUTH_AUTHORITY is empty: azd env set AUTH_AUTHORITY https://login.microsoftonline.com/<tenant-id>/v2.0" ;;
+      https://?* ) ;;
+      http://?* )
+        case ";$extra;" in
+          *';Auth__RequireHttpsMetadata=false;'* ) ;;
+          * ) refuse "AUTH_AUTHORITY '$AUTH_AUTHORITY' must be https:// (the worker refuses a plain-HTTP issuer)" ;;
+        esac ;;
+      * ) refuse "AUTH_AUTHORITY '$AUTH_AUTHORITY' must be an https:// URL" ;;
+    esac
+    [ -n "${AUTH_AUDIENCE:-}" ] || refuse "AUTH_MODE is Bearer but AUTH_AUDIENCE is empty: azd env set AUTH_AUDIENCE api://<app-id>" ;;
+  * ) refuse "AUTH_MODE '$AUTH_MODE' must be Anonymous or Bearer" ;;
+esac
+
+# EXTRA_APP_SETTINGS: NAME=value;NAME=value. azd copies it into main.parameters.json unescaped, so no " or \.
+case "$extra" in
+  *'"'* | *'\'* ) refuse 'EXTRA_APP_SETTINGS must not contain " or \ (azd writes it into a JSON file without escaping)' ;;
+esac
+managed=' LIVEKIT_URL LIVEKIT_API_KEY KEY_VAULT_URI KEY_VAULT_SECRET_NAME AZURE_CLIENT_ID APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING TokenPolicy__MaxRequestBodyBytes FUNCTIONS_REQUEST_BODY_SIZE_LIMIT Auth__Mode Auth__Authority Auth__Audience Auth__IdentityClaim '
+# Flex Consumption's deprecated app settings (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
+flex=' ENABLE_ORYX_BUILD FUNCTIONS_EXTENSION_VERSION FUNCTIONS_WORKER_RUNTIME FUNCTIONS_WORKER_RUNTIME_VERSION FUNCTIONS_MAX_HTTP_CONCURRENCY FUNCTIONS_WORKER_PROCESS_COUNT FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED SCM_DO_BUILD_DURING_DEPLOYMENT WEBSITE_CONTENTAZUREFILECONNECTIONSTRING WEBSITE_CONTENTOVERVNET WEBSITE_CONTENTSHARE WEBSITE_DNS_SERVER WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT WEBSITE_NODE_DEFAULT_VERSION WEBSITE_RUN_FROM_PACKAGE WEBSITE_SKIP_CONTENTSHARE_VALIDATION WEBSITE_VNET_ROUTE_ALL '
+rest=$extra
+while [ -n "$rest" ]; do
+  entry=${rest%%;*}
+  if [ "$entry" = "$rest" ]; then rest=''; else rest=${rest#*;}; fi
+  entry=$(printf '%s' "$entry" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
+  [ -n "$entry" ] || continue
+  name=$(printf '%s' "${entry%%=*}" | sed 's/[[:space:]]*$//')
+  if [ "$name" = "$entry" ] || ! printf '%s' "$name" | grep -Eq '^[A-Za-z_][A-Za-z0-9_]*$'; then
+    refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"
+    continue
+  fi
+  case "$managed" in *" $name "*) refuse "EXTRA_APP_SETTINGS must not set $name: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue ;; esac
+  case "$flex" in *" $name "*) refuse "EXTRA_APP_SETTINGS must not set $name: Flex Consumption does not support it"; continue ;; esac
+  case "$name" in
+    AzureWebJobsStorage*) refuse "EXTRA_APP_SETTINGS must not set $name: host storage is wired to the managed identity by the template" ;;
+    *[Ss][Ee][Cc][Rr][Ee][Tt]*) refuse "EXTRA_APP_SETTINGS must not set $name: secrets belong in Key Vault, not in app settings" ;;
+  esac
+done
+
+[ "$failed" -eq 0 ] || exit 1
+
+if [ -z "${LIVEKIT_API_SECRET:-}" ]; then
+  echo "preprovision: LIVEKIT_API_SECRET is empty: the Key Vault secret is left as it is (on a first deployment the app answers 503 until a secret is written)."
+fi
