@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace TokenFunction.Tests.Auth;
 
 /// <summary>The built worker in bearer mode behind the host emulator, against the loopback OIDC issuer.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker) : IClassFixture<BearerEndToEndTests.BearerWorker>
 {
     private const string s_audience = "api://token-service";
@@ -125,6 +126,7 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
 }
 
 /// <summary>Bad bearer settings stop the real worker's start with a message naming the setting.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class BearerStartupFailureEndToEndTests(ITestOutputHelper output)
 {
     [Theory]

@@ -6,6 +6,7 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>Many overlapping invocations: every one answered, each with its own token, all valid.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class ConcurrentTokensEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     internal const int Requests = 500;

@@ -4,6 +4,7 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>GET|POST /api/connection-details (sandbox-compatible) through the host emulator against the real worker.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     internal const string Path = "api/connection-details";

@@ -3,6 +3,7 @@ using System.Text.Json;
 
 namespace TokenFunction.Tests.EndToEnd;
 
+[Collection(WorkerProcesses.Name)]
 public sealed class HealthEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     [Fact]

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>A bad setting must stop the app at start-up with a message that names it, never leave it half working.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class StartupFailureEndToEndTests(ITestOutputHelper output)
 {
     internal const string DistinctiveSecret = "never-print-me-0123456789abcdef0123456789";

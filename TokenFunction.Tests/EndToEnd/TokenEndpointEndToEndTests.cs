@@ -5,6 +5,7 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>POST /api/token through the host emulator against the real worker (http-contract.md).</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     internal const string Path = "api/token";

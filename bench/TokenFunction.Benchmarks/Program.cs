@@ -1,4 +1,3 @@
-using BenchmarkDotNet.Running;
 using TokenFunction.Benchmarks;
 
 BenchmarkSwitcher.FromAssembly(typeof(TokenMintingBenchmarks).Assembly).Run(args);
