@@ -1,4 +1,9 @@
 using System.Text;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Policy;

@@ -1,4 +1,9 @@
 using System.Diagnostics.CodeAnalysis;
+using Azure;
+using Azure.Security.KeyVault.Secrets;
+using BenchmarkDotNet.Attributes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using TokenFunction.Secrets;
 
 namespace TokenFunction.Benchmarks;

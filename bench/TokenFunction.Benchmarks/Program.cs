@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Running;
 using TokenFunction.Benchmarks;
 
 BenchmarkSwitcher.FromAssembly(typeof(TokenMintingBenchmarks).Assembly).Run(args);

@@ -1,5 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters.Json;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using TokenFunction.LiveKit;
 
 namespace TokenFunction.Benchmarks;
