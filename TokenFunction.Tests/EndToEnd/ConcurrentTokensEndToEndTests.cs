@@ -38,9 +38,6 @@ public sealed class ConcurrentTokensEndToEndTests(WorkerFixture worker) : IClass
             // Correlation: each caller got the answer to its own request, not a neighbour's.
             Assert.Equal($"caller-{index}", details.RootElement.GetProperty("participant_identity").GetString());
             var token = details.RootElement.GetProperty("participant_token").GetString()!;
-            var claims = AssertValidToken(token);
-            Assert.Equal($"caller-{index}", claims.GetProperty("sub").GetString());
-            Assert.Equal($"load-{index % 7}", claims.GetProperty("video").GetProperty("room").GetString());
             tokens.Add(token);
         }
 
