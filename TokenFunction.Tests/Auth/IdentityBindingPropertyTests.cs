@@ -14,6 +14,7 @@ namespace TokenFunction.Tests.Auth;
 /// through the real token function (endpoint, policy, LiveKit signer) with the real bearer authenticator against the
 /// loopback OIDC issuer, mixing genuine and forged credentials with every way a request can name an identity.
 /// </summary>
+[Collection(HeavyPropertyTests.Name)]
 public sealed class IdentityBindingPropertyTests
 {
     private const string s_audience = "api://token-service";

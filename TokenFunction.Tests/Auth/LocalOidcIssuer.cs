@@ -32,6 +32,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
     private volatile IssuerKey[] _published;
     private int _discoveryRequests;
     private int _keysRequests;
+    private readonly TaskCompletionSource _keysRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LocalOidcIssuer(WebApplication app, X509Certificate2 certificate, IssuerKey[] keys)
     {
@@ -46,6 +47,9 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
     public int DiscoveryRequests => Volatile.Read(ref _discoveryRequests);
 
     public int KeysRequests => Volatile.Read(ref _keysRequests);
+
+    /// <summary>Completes at the first request for the published keys: a signal to wait on instead of polling.</summary>
+    public Task KeysRequested => _keysRequested.Task;
 
     public static Task<LocalOidcIssuer> StartAsync(params IssuerKey[] keys) => StartAsync(https: true, keys);
 
@@ -86,6 +90,7 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
         app.MapGet(s_tenantPath + "/keys", () =>
         {
             Interlocked.Increment(ref issuer._keysRequests);
+            issuer._keysRequested.TrySetResult();
             var jwks = new Dictionary<string, object> { ["keys"] = issuer._published.Select(k => k.PublicJwk).ToArray() };
             return Results.Text(JsonSerializer.Serialize(jwks), "application/json");
         });

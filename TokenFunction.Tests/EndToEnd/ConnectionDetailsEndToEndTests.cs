@@ -4,16 +4,18 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>GET|POST /api/connection-details (sandbox-compatible) through the host emulator against the real worker.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     internal const string Path = "api/connection-details";
 
     private string Key => worker.Emulator.FunctionKey;
 
+    // The emulator's front checking the worker's declared auth level (Function), as the Functions host does.
     [Theory]
     [InlineData("GET")]
     [InlineData("POST")]
-    public async Task Without_a_function_key_the_host_refuses_with_401(string method)
+    public async Task Declared_function_auth_level_without_a_function_key_the_host_refuses_with_401(string method)
     {
         var request = method == "GET" ? Get(Path, key: null) : Post(Path, null, key: null);
 
@@ -37,7 +39,7 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
         Assert.Equal(WorkerFixture.ServerUrl, details.GetProperty("serverUrl").GetString());
         Assert.Equal("sandbox-room", details.GetProperty("roomName").GetString());
         Assert.Equal("sam", details.GetProperty("participantName").GetString());
-        var claims = AssertValidToken(details.GetProperty("participantToken").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participantToken").GetString()!);
         Assert.Equal("sam", claims.GetProperty("sub").GetString());
         Assert.Equal("sandbox-room", claims.GetProperty("video").GetProperty("room").GetString());
     }
@@ -60,7 +62,7 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
         var details = AssertStatusAndJson(worker, response, body, HttpStatusCode.OK);
         Assert.StartsWith("room-", details.GetProperty("roomName").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("user-", details.GetProperty("participantName").GetString(), StringComparison.Ordinal);
-        var claims = AssertValidToken(details.GetProperty("participantToken").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participantToken").GetString()!);
         Assert.Equal(15 * 60, claims.GetProperty("exp").GetInt64() - claims.GetProperty("nbf").GetInt64());
     }
 
@@ -72,8 +74,9 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
         AssertProblem(worker, response, body, HttpStatusCode.BadRequest);
     }
 
+    // The emulator's front matching the methods the worker declared for the trigger (GET, POST), as the host does.
     [Fact]
-    public async Task Other_methods_are_not_routed()
+    public async Task Declared_methods_only_other_methods_are_404_from_the_host()
     {
         var request = new HttpRequestMessage(HttpMethod.Delete, new Uri(Path, UriKind.Relative));
         request.Headers.Add("x-functions-key", Key);

@@ -2,8 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using TokenFunction.LiveKit;
-using TokenFunction.Tests.LiveKit;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.EndToEnd;
 
@@ -50,29 +49,48 @@ internal static class EndToEndHttp
     public static JsonElement AssertStatusAndJson(
         WorkerFixture worker, HttpResponseMessage response, string body, HttpStatusCode status, string mediaType = "application/json")
     {
-        Assert.True(
-            response.StatusCode == status,
-            $"expected {(int)status}, got {(int)response.StatusCode}: {body}{Environment.NewLine}{worker.Emulator.Diagnostics}");
+        AssertStatus(worker, response, body, status);
         Assert.Equal(mediaType, response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
         return document.RootElement.Clone();
     }
 
-    /// <summary>An RFC 9457 problem body: the standard members, and never the secret or a stack trace.</summary>
-    public static JsonElement AssertProblem(WorkerFixture worker, HttpResponseMessage response, string body, params HttpStatusCode[] allowed)
-    {
+    /// <summary>The exact status; on failure the message carries the body and the worker's own output.</summary>
+    public static void AssertStatus(WorkerFixture worker, HttpResponseMessage response, string body, HttpStatusCode status) =>
         Assert.True(
-            allowed.Contains(response.StatusCode),
-            $"expected one of {string.Join(", ", allowed.Select(s => (int)s))}, got {(int)response.StatusCode}: {body}");
+            response.StatusCode == status,
+            $"expected {(int)status}, got {(int)response.StatusCode}: {body}{Environment.NewLine}worker output:{Environment.NewLine}{worker.Emulator.Diagnostics}");
+
+    // RFC 9110's section for each status the contract uses: https://www.rfc-editor.org/rfc/rfc9110#section-15.5
+    private static readonly Dictionary<HttpStatusCode, string> s_problemTypes = new()
+    {
+        [HttpStatusCode.BadRequest] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        [HttpStatusCode.Forbidden] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4",
+        [HttpStatusCode.RequestEntityTooLarge] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
+        [HttpStatusCode.UnsupportedMediaType] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",
+    };
+
+    /// <summary>
+    /// An RFC 9457 problem with exactly this status, its RFC 9110 <c>type</c>, the <c>field</c> that failed (when
+    /// given), the problem content type, and never the secret, a token or a stack trace.
+    /// </summary>
+    public static JsonElement AssertProblem(WorkerFixture worker, HttpResponseMessage response, string body, HttpStatusCode status, string? field = null)
+    {
+        AssertStatus(worker, response, body, status);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var document = JsonDocument.Parse(body);
         var problem = document.RootElement.Clone();
-        Assert.Equal((int)response.StatusCode, problem.GetProperty("status").GetInt32());
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.Equal(s_problemTypes[status], problem.GetProperty("type").GetString());
         Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
-        Assert.True(problem.TryGetProperty("type", out _), body);
-        Assert.True(problem.TryGetProperty("detail", out _), body);
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()), body);
+        if (field is not null)
+        {
+            Assert.True(problem.TryGetProperty("field", out var named), $"no field in {body}");
+            Assert.Equal(field, named.GetString());
+        }
+
         AssertNothingSecret(body);
-        Assert.NotNull(worker);
         return problem;
     }
 
@@ -86,12 +104,16 @@ internal static class EndToEndHttp
     public static void AssertNoStore(HttpResponseMessage response)
         => Assert.True(response.Headers.CacheControl?.NoStore == true, $"Cache-Control: {response.Headers.CacheControl}");
 
-    /// <summary>Checks signature, issuer and lifetime with the token module's verifier, and returns the decoded payload.</summary>
-    public static JsonElement AssertValidToken(string token)
+    /// <summary>
+    /// Judges the token with LiveKit's own Node SDK (<c>TokenVerifier</c> for the dev key and secret the worker signs
+    /// with), not with the module that minted it, and returns the payload as the SDK decoded it.
+    /// </summary>
+    public static async Task<JsonElement> AssertJudgedTokenAsync(string token)
     {
-        var result = new TokenVerifier(WorkerFixture.ApiKey, WorkerFixture.ApiSecret).Verify(token);
-        Assert.True(result.IsValid, result.FailureReason);
-        Assert.Equal(WorkerFixture.ApiKey, result.Issuer);
-        return JwtParts.Payload(token);
+        var verdict = Assert.Single(await LiveKitJudge.VerifyAsync([(token, WorkerFixture.ApiKey, WorkerFixture.ApiSecret)]));
+        Assert.True(verdict.Ok, $"livekit-server-sdk refused the token: {verdict.Error}");
+        Assert.Equal("HS256", verdict.Header.GetProperty("alg").GetString());
+        Assert.Equal(WorkerFixture.ApiKey, verdict.Payload.GetProperty("iss").GetString());
+        return verdict.Payload;
     }
 }

@@ -1,18 +1,20 @@
 using System.Net;
-using System.Text.Json;
 using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>POST /api/token through the host emulator against the real worker (http-contract.md).</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     internal const string Path = "api/token";
 
     private string Key => worker.Emulator.FunctionKey;
 
+    // The 401s below are the emulator's front checking the auth level the worker declared for the function
+    // (AuthorizationLevel.Function), as the Functions host does in Azure; the app's code never sees these requests.
     [Fact]
-    public async Task Without_a_function_key_the_host_refuses_with_401()
+    public async Task Declared_function_auth_level_without_a_function_key_the_host_refuses_with_401()
     {
         var (response, _) = await SendAsync(worker, Post(Path, "{}", key: null));
 
@@ -20,7 +22,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
     }
 
     [Fact]
-    public async Task A_wrong_function_key_is_refused_with_401()
+    public async Task Declared_function_auth_level_a_wrong_function_key_is_refused_with_401_by_the_host()
     {
         var (response, _) = await SendAsync(worker, Post(Path, "{}", key: "not-the-key"));
 
@@ -53,7 +55,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
         Assert.StartsWith("user-", identity, StringComparison.Ordinal);
         Assert.Equal(identity, details.GetProperty("participant_name").GetString());
 
-        var claims = AssertValidToken(details.GetProperty("participant_token").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participant_token").GetString()!);
         Assert.Equal(identity, claims.GetProperty("sub").GetString());
         Assert.Equal(room, claims.GetProperty("video").GetProperty("room").GetString());
         Assert.True(claims.GetProperty("video").GetProperty("roomJoin").GetBoolean());
@@ -85,7 +87,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
         Assert.Equal("standup", details.GetProperty("room_name").GetString());
         Assert.Equal("alice", details.GetProperty("participant_identity").GetString());
         Assert.Equal("Alice A.", details.GetProperty("participant_name").GetString());
-        var claims = AssertValidToken(details.GetProperty("participant_token").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participant_token").GetString()!);
         Assert.Equal("alice", claims.GetProperty("sub").GetString());
         Assert.Equal("Alice A.", claims.GetProperty("name").GetString());
         Assert.Equal("standup", claims.GetProperty("video").GetProperty("room").GetString());
@@ -102,7 +104,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
         Assert.Equal("demo-room", details.GetProperty("room_name").GetString());
         Assert.Equal("demo-user", details.GetProperty("participant_identity").GetString());
         Assert.Equal("demo-user", details.GetProperty("participant_name").GetString());
-        var claims = AssertValidToken(details.GetProperty("participant_token").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participant_token").GetString()!);
         Assert.Equal("demo-user", claims.GetProperty("sub").GetString());
     }
 
@@ -124,10 +126,10 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
 
         var (response, body) = await SendAsync(worker, request);
 
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        AssertStatus(worker, response, body, HttpStatusCode.OK);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         AssertNoStore(response);
-        var claims = AssertValidToken(body.Trim());
+        var claims = await AssertJudgedTokenAsync(body.Trim());
         Assert.Equal("plain-user", claims.GetProperty("sub").GetString());
     }
 
@@ -138,36 +140,23 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
         var (response, body) = await SendAsync(worker, Post(Path, "{}", Key));
 
         var details = AssertStatusAndJson(worker, response, body, HttpStatusCode.Created);
-        var claims = AssertValidToken(details.GetProperty("participant_token").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participant_token").GetString()!);
         var nbf = claims.GetProperty("nbf").GetInt64();
         Assert.InRange(nbf, before - 5, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 5);
         Assert.Equal(15 * 60, claims.GetProperty("exp").GetInt64() - nbf);
     }
 
-    [Fact]
-    public async Task Grants_a_caller_asks_for_are_never_widened()
+    [Theory]
+    [InlineData("""{"room_name":"r1","video":{"roomAdmin":true,"roomCreate":true}}""", "video")]
+    [InlineData("""{"room_name":"r1","grants":{"roomAdmin":true}}""", "grants")]
+    [InlineData("""{"room_name":"r1","kind":"agent"}""", "kind")]
+    [InlineData("""{"room_name":"r1","room_admin":true}""", "room_admin")]
+    [InlineData("""{"room_name":"r1","sip":{"admin":true}}""", "sip")]
+    public async Task Asking_for_grants_beyond_policy_is_403_naming_the_field(string json, string field)
     {
-        const string Json = """{"room_name":"r1","video":{"roomAdmin":true,"roomCreate":true},"grants":{"roomAdmin":true},"kind":"agent"}""";
+        var (response, body) = await SendAsync(worker, Post(Path, json, Key));
 
-        var (response, body) = await SendAsync(worker, Post(Path, Json, Key));
-
-        // Either refused as a disallowed field or ignored as unknown: never honoured.
-        if (response.StatusCode == HttpStatusCode.Created)
-        {
-            var claims = AssertValidToken(JsonDocument.Parse(body).RootElement.GetProperty("participant_token").GetString()!);
-            var video = claims.GetProperty("video");
-            foreach (var wide in new[] { "roomAdmin", "roomCreate", "roomList", "roomRecord", "hidden", "recorder", "agent", "ingressAdmin" })
-            {
-                Assert.False(video.TryGetProperty(wide, out var value) && value.GetBoolean(), $"{wide} was granted");
-            }
-
-            Assert.False(claims.TryGetProperty("sip", out _));
-            Assert.NotEqual("agent", claims.TryGetProperty("kind", out var kind) ? kind.GetString() : null);
-        }
-        else
-        {
-            AssertProblem(worker, response, body, HttpStatusCode.BadRequest, HttpStatusCode.Forbidden);
-        }
+        AssertProblem(worker, response, body, HttpStatusCode.Forbidden, field);
     }
 
     [Theory]
@@ -183,21 +172,21 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
     }
 
     [Fact]
-    public async Task A_body_in_another_content_type_is_refused()
+    public async Task A_body_in_another_content_type_is_415_naming_the_content_type()
     {
         var (response, body) = await SendAsync(worker, Post(Path, "<room>x</room>", Key, "application/xml"));
 
-        AssertProblem(worker, response, body, HttpStatusCode.UnsupportedMediaType, HttpStatusCode.BadRequest);
+        AssertProblem(worker, response, body, HttpStatusCode.UnsupportedMediaType, "Content-Type");
     }
 
     [Fact]
-    public async Task An_oversize_body_is_refused()
+    public async Task An_oversize_body_is_413_naming_the_body()
     {
         var json = "{\"participant_metadata\":\"" + new string('m', 2 * 1024 * 1024) + "\"}";
 
         var (response, body) = await SendAsync(worker, Post(Path, json, Key));
 
-        AssertProblem(worker, response, body, HttpStatusCode.RequestEntityTooLarge, HttpStatusCode.BadRequest);
+        AssertProblem(worker, response, body, HttpStatusCode.RequestEntityTooLarge, "body");
     }
 
     [Theory]
@@ -210,8 +199,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
 
         var (response, body) = await SendAsync(worker, Post(Path, json, Key));
 
-        AssertProblem(worker, response, body, HttpStatusCode.BadRequest);
-        Assert.Contains(field, body, StringComparison.Ordinal);
+        AssertProblem(worker, response, body, HttpStatusCode.BadRequest, field);
     }
 
     [Theory]
@@ -221,19 +209,17 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
     {
         var (response, body) = await SendAsync(worker, Post(Path, $"{{\"{field}\":\"{value}\"}}", Key));
 
-        AssertProblem(worker, response, body, HttpStatusCode.BadRequest);
-        Assert.Contains(field, body, StringComparison.Ordinal);
+        AssertProblem(worker, response, body, HttpStatusCode.BadRequest, field);
     }
 
     [Theory]
-    [InlineData("""{"room_config":{"agents":[{"agent_name":"no-such-agent"}]}}""")]
-    [InlineData("""{"room_config":{"egress":{"room":{"room_name":"r","file_outputs":[{"s3":{"access_key":"AK","secret":"SK","bucket":"b"}}]}}}}""")]
-    public async Task Room_configuration_beyond_policy_is_a_4xx_naming_the_field(string json)
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"no-such-agent"}]}}""", "room_config.agents[0].agent_name")]
+    [InlineData("""{"room_config":{"egress":{"room":{"room_name":"r","file_outputs":[{"s3":{"access_key":"AK","secret":"SK","bucket":"b"}}]}}}}""", "room_config.egress")]
+    public async Task Room_configuration_beyond_policy_is_403_naming_the_field(string json, string field)
     {
         var (response, body) = await SendAsync(worker, Post(Path, json, Key));
 
-        AssertProblem(worker, response, body, HttpStatusCode.BadRequest, HttpStatusCode.Forbidden);
-        Assert.Contains("room_config", body, StringComparison.Ordinal);
+        AssertProblem(worker, response, body, HttpStatusCode.Forbidden, field);
         Assert.DoesNotContain("\"SK\"", body, StringComparison.Ordinal);
     }
 }

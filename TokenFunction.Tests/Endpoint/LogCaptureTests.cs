@@ -53,7 +53,7 @@ public sealed class LogCaptureTests
         var leaks = LogScanner.Leaks(harness.Logs.GetSnapshot(), harness.ApiSecret, tokens);
         Assert.Empty(leaks);
 
-        var verdicts = await LiveKitJudge.VerifyAsync(tokens.Select(t => (t, EndpointHarness.ApiKey, harness.ApiSecret)));
+        var verdicts = await LiveKitJudge.VerifyAsync(tokens.Select(t => (t, EndpointHarness.ApiKey, harness.ApiSecret)), harness.Clock.GetUtcNow());
         Assert.All(verdicts, v => Assert.True(v.Ok, v.Error));
 
         // The scan itself must be able to see a leak: it does when a line carries a token or the secret.

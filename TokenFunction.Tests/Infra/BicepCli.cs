@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Runtime.InteropServices;
 
 namespace TokenFunction.Tests.Infra;
 
@@ -10,12 +11,12 @@ internal sealed record CliResult(int ExitCode, string StdOut, string StdErr)
 }
 
 /// <summary>
-/// The Bicep CLI that restore downloaded (PackageDownload in the test project) into the NuGet packages folder.
+/// The Bicep CLI for this machine's platform, which the build copied into the test output (tools/bicep/) from the
+/// per-platform NuGet package restore downloaded; BICEP_CLI_PATH overrides it (a platform without a package).
 /// Runs offline: in a fresh network namespace where the machine allows one, so nothing it does can reach a host.
 /// </summary>
 internal static class BicepCli
 {
-    internal const string PackageId = "azure.bicep.commandline.linux-x64";
     private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(3);
     private static readonly Lazy<string> s_path = new(Locate);
     private static readonly Lazy<bool> s_canIsolateNetwork = new(ProbeNetworkIsolation);
@@ -29,31 +30,27 @@ internal static class BicepCli
 
     private static string Locate()
     {
-        // An explicit binary wins (a machine where the linux-x64 package does not run).
+        // An explicit binary wins (a platform nuget.org has no Azure.Bicep.CommandLine package for).
         var overridePath = Environment.GetEnvironmentVariable("BICEP_CLI_PATH");
         if (!string.IsNullOrEmpty(overridePath))
         {
             return overridePath;
         }
 
-        var version = typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "BicepCliVersion").Value!;
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (string.IsNullOrEmpty(packages))
+        var metadata = typeof(BicepCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().ToDictionary(a => a.Key, a => a.Value);
+        var version = metadata["BicepCliVersion"];
+        var rid = metadata["BicepCliRid"];
+        if (string.IsNullOrEmpty(rid))
         {
-            packages = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+            throw new PlatformNotSupportedException(
+                $"nuget.org has no Azure.Bicep.CommandLine package for {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}: " +
+                $"install Bicep CLI {version} and set BICEP_CLI_PATH to it.");
         }
 
-        var path = Path.Combine(packages, PackageId, version, "tools", "bicep");
+        var path = Path.Combine(AppContext.BaseDirectory, "tools", "bicep", OperatingSystem.IsWindows() ? "bicep.exe" : "bicep");
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"Bicep CLI {version} not found at {path}: run `dotnet restore TokenFunction.sln`.", path);
-        }
-
-        // Some package extractors drop the execute bit.
-        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & UnixFileMode.UserExecute) == 0)
-        {
-            File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.UserExecute);
+            throw new FileNotFoundException($"Bicep CLI {version} ({rid}) not found at {path}: run `dotnet build TokenFunction.sln`.", path);
         }
 
         return path;

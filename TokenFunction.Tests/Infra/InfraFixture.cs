@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 
 namespace TokenFunction.Tests.Infra;
 
-[CollectionDefinition(Name)]
+// Five Bicep CLI runs: not in parallel with anything else (see Support/TestCollections.cs).
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class InfraTestGroup : ICollectionFixture<InfraFixture>
 {
     public const string Name = "infra";

@@ -6,17 +6,20 @@ namespace TokenFunction.Tests.Infra;
 public sealed class WorkflowTests
 {
     [Fact]
-    public void CiRunsTheReadmeTestCommandAndChecksTheBicep()
+    public void CiRunsOnlyTheCiScriptWhichRunsTheReadmeTestCommandTheFormatGateAndLockedActionlint()
     {
         var runs = RunLines(Yaml.Load(".github", "workflows", "ci.yml"));
         var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
+        var script = File.ReadAllLines(RepoLayout.PathOf(".ci", "run")).Select(l => l.Trim()).Where(l => !l.StartsWith('#')).ToList();
 
-        Assert.Contains("dotnet test TokenFunction.sln", readme, StringComparison.Ordinal);
-        Assert.Contains(runs, r => r.StartsWith("dotnet restore TokenFunction.sln", StringComparison.Ordinal));
-        Assert.Contains(runs, r => r.StartsWith("dotnet build TokenFunction.sln", StringComparison.Ordinal));
-        Assert.Contains(runs, r => r.StartsWith("dotnet test TokenFunction.sln", StringComparison.Ordinal));
-        Assert.Contains(runs, r => r.Contains("build infra/main.bicep", StringComparison.Ordinal));
-        Assert.Contains(runs, r => r.Contains("lint infra/main.bicep", StringComparison.Ordinal));
+        // One definition of green: CI runs .ci/run and nothing else.
+        Assert.Equal([".ci/run"], runs);
+        Assert.Contains("```sh\ndotnet test TokenFunction.sln\n```", readme, StringComparison.Ordinal);
+        Assert.Contains(script, l => l.StartsWith("dotnet test TokenFunction.sln 2>&1", StringComparison.Ordinal));
+        Assert.Contains(script, l => l.StartsWith("dotnet format TokenFunction.sln --verify-no-changes", StringComparison.Ordinal));
+        Assert.Contains(script, l => l.StartsWith("if npm ci --prefix .ci", StringComparison.Ordinal));
+        Assert.DoesNotContain(script, l => l.Contains("npm install", StringComparison.Ordinal) || l.Contains(">/dev/null", StringComparison.Ordinal));
+        Assert.True(File.Exists(RepoLayout.PathOf(".ci", "package-lock.json")));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Time.Testing;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Support;
 
@@ -126,65 +127,50 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
         Assert.NotNull(batch.Tampered.Error);
     }
 
+    [Fact]
+    public async Task TheJudgeChecksTheLifetimeAsOfTheMintingClock()
+    {
+        // Minted an hour ago by a clock the judge is told about: valid then, so accepted now; the same token judged
+        // as of 20 s after it was minted is past its 1 s lifetime and the SDK's 10 s tolerance, so refused.
+        var mintedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()).AddHours(-1);
+        var token = new AccessToken("devkey", "secret", new FakeTimeProvider(mintedAt)) { Identity = "short", Ttl = TimeSpan.FromSeconds(1) }.ToJwt();
+
+        var asMinted = await LiveKitJudge.VerifyAsync([(token, "devkey", "secret")], mintedAt);
+        var later = await LiveKitJudge.VerifyAsync([(token, "devkey", "secret")], mintedAt.AddSeconds(20));
+        var wrongSecret = await LiveKitJudge.VerifyAsync([(token, "devkey", "not-the-secret")], mintedAt);
+
+        Assert.True(asMinted[0].Ok, asMinted[0].Error);
+        Assert.False(later[0].Ok);
+        Assert.Contains("exp", later[0].Error, StringComparison.Ordinal);
+        Assert.False(wrongSecret[0].Ok);
+    }
+
     private static long Lifetime(JsonElement payload) =>
         payload.GetProperty("exp").GetInt64() - payload.GetProperty("nbf").GetInt64();
 
-    /// <summary>Our token built from the case's claims, read by the test's own camelCase reader.</summary>
-    internal static AccessToken Mint(string key, string secret, string claimsJson)
+    /// <summary>
+    /// Our token built from the case's claims. The case is in the SDK's vocabulary: <c>ttl</c> is the lifetime,
+    /// <c>identity</c> is the <c>sub</c> claim, and every other name is a claim of <see cref="ClaimGrants"/>, the token
+    /// module's one claim model, so a new claim needs no change here.
+    /// </summary>
+    internal static AccessToken Mint(string key, string secret, string claimsJson, TimeProvider? clock = null)
     {
-        var claims = JsonSerializer.Deserialize<CaseClaims>(claimsJson, TestJson.CamelCase)!;
-        var token = new AccessToken(key, secret)
+        var claims = JsonNode.Parse(claimsJson)!.AsObject();
+        var ttl = claims["ttl"]?.GetValue<int>();
+        claims.Remove("ttl");
+        if (claims["identity"] is { } identity)
         {
-            Identity = claims.Identity,
-            Name = claims.Name,
-            Metadata = claims.Metadata,
-            Attributes = claims.Attributes,
-            Kind = claims.Kind,
-            RoomPreset = claims.RoomPreset,
-            Sha256 = claims.Sha256,
-            RoomConfig = claims.RoomConfig,
-        };
-        if (claims.Ttl is { } ttl)
-        {
-            token.Ttl = TimeSpan.FromSeconds(ttl);
+            claims.Remove("identity");
+            claims["sub"] = identity;
         }
 
-        if (claims.Video is { } video)
+        var token = new AccessToken(key, secret, clock) { Claims = JsonSerializer.Deserialize(claims, LiveKitJsonContext.Default.ClaimGrants)! };
+        if (ttl is { } seconds)
         {
-            token.AddGrant(video);
-        }
-
-        if (claims.Sip is { } sip)
-        {
-            token.AddSipGrant(sip);
+            token.Ttl = TimeSpan.FromSeconds(seconds);
         }
 
         return token;
-    }
-
-    internal sealed class CaseClaims
-    {
-        public string? Identity { get; set; }
-
-        public string? Name { get; set; }
-
-        public string? Metadata { get; set; }
-
-        public Dictionary<string, string>? Attributes { get; set; }
-
-        public int? Ttl { get; set; }
-
-        public string? Kind { get; set; }
-
-        public string? RoomPreset { get; set; }
-
-        public string? Sha256 { get; set; }
-
-        public VideoGrant? Video { get; set; }
-
-        public SipGrant? Sip { get; set; }
-
-        public RoomConfiguration? RoomConfig { get; set; }
     }
 
     public sealed record CaseResult(string Key, string Secret, JudgeVerdict OurVerdict, SdkToken SdkToken);
@@ -202,7 +188,11 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
 
         public async Task InitializeAsync()
         {
-            var ours = Cases.Select(c => (Token: Mint(c.Key, c.Secret, c.Claims).ToJwt(), c.Key, c.Secret)).ToList();
+            // Minted on a frozen clock and judged as of that moment: the one-second case must not expire on the way
+            // to the judge, however slow the machine (the SDK's tokens are minted in node, at node's now).
+            var mintedAt = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            var clock = new FakeTimeProvider(mintedAt);
+            var ours = Cases.Select(c => (Token: Mint(c.Key, c.Secret, c.Claims, clock).ToJwt(), c.Key, c.Secret)).ToList();
             var good = ours[0];
             var parts = good.Token.Split('.');
             var tampered = parts[0] + "." + JwtParts.Encode(JwtParts.Payload(good.Token).GetRawText().Replace("alice", "mallory", StringComparison.Ordinal)) + "." + parts[2];
@@ -214,7 +204,7 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
             };
             var requests = Cases.Select(c => new SdkMintRequest(c.Key, c.Secret, JsonNode.Parse(c.Claims)!.AsObject()));
 
-            var (verdicts, minted) = await LiveKitJudge.VerifyAndMintAsync(ours.Concat(controls), requests);
+            var (verdicts, minted) = await LiveKitJudge.VerifyAndMintAsync(ours.Concat(controls), requests, mintedAt);
 
             for (var i = 0; i < Cases.Count; i++)
             {

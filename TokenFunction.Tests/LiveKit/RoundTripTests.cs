@@ -159,8 +159,10 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void AddGrantMergesLikeTheNodeSdk()
+    public void AddGrantLetsLaterFieldsWinAndCopiesTheSourcesInOurWritersKeyOrder()
     {
+        // The merge rule follows the Node SDK's addGrant, `this.grants.video = { ...this.grants.video ?? {}, ...grant }`
+        // (livekit-server-sdk 2.19.2 dist/AccessToken.js); the key order pinned below is our writer's own, not Node's.
         var token = new AccessToken("devkey", "secret", s_clock) { Identity = "a" };
         var sources = new List<TrackSource> { TrackSource.Camera };
         token.AddGrant(new VideoGrant { RoomJoin = true, Room = "first", CanPublish = false, CanPublishSources = sources });

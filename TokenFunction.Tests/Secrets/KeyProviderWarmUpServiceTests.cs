@@ -32,7 +32,7 @@ public sealed class KeyProviderWarmUpServiceTests
         var service = new KeyProviderWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
 
         var start = service.StartAsync(CancellationToken.None);
-        await KeyVaultHarness.WaitUntilAsync(() => harness.Calls == 1);
+        await harness.WhenCallsReachAsync(1);
         harness.Time.Advance(TimeSpan.FromSeconds(9));
         Assert.False(start.IsCompleted);
         harness.Time.Advance(TimeSpan.FromSeconds(1));

@@ -14,14 +14,19 @@ public sealed class KeyVaultKeyProviderTests
         using var harness = new KeyVaultHarness();
         var pending = harness.Pending();
         var entered = 0;
+        var allEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var callers = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
         {
             var call = harness.Provider.GetCredentialsAsync();
-            Interlocked.Increment(ref entered);
+            if (Interlocked.Increment(ref entered) == 1000)
+            {
+                allEntered.SetResult();
+            }
+
             return await call;
         })).ToArray();
 
-        await KeyVaultHarness.WaitUntilAsync(() => Volatile.Read(ref entered) == 1000);
+        await allEntered.Task.WaitAsync(s_wait);
         Assert.DoesNotContain(callers, c => c.IsCompleted);
         Assert.False(harness.Provider.IsReady);
 
@@ -62,7 +67,7 @@ public sealed class KeyVaultKeyProviderTests
         var refresh = harness.Pending();
 
         harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await KeyVaultHarness.WaitUntilAsync(() => harness.Calls == 2);
+        await harness.WhenCallsReachAsync(2);
 
         // In the refresh window and even past expiry, with the refresh still hanging: served at once, one fetch only.
         foreach (var step in new[] { TimeSpan.Zero, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(45) })
@@ -201,30 +206,40 @@ public sealed class KeyVaultKeyProviderTests
         harness.Returns("rotation-secret-A", "vA", "keyA");
         await harness.Provider.GetCredentialsAsync();
         var refresh = harness.Pending();
+        var landed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource(s_wait);
-        var sawNew = 0;
 
-        var readers = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
-        {
-            var seen = new HashSet<(string, string)>();
-            // Bounded by time, not by a count: a cached hit takes nanoseconds, so any count small enough to matter
-            // could run out before the refresh lands, and the readers would finish without ever seeing the new pair.
-            while (!stop.IsCancellationRequested)
+        // Two readers on their own threads read across the swap. They yield after every read, so on a 2-core machine
+        // they never starve the thread that completes the refresh; they stop once the refresh has landed and each has
+        // read the new pair a thousand times (or, as a hang guard only, when `stop` fires).
+        var readers = Enumerable.Range(0, 2).Select(_ => Task.Factory.StartNew(
+            () =>
             {
-                var pair = await harness.Provider.GetCredentialsAsync();
-                seen.Add((pair.ApiKey, pair.ApiSecret));
-                if (pair.ApiKey == "keyB" && Interlocked.Increment(ref sawNew) > 10_000)
+                var seen = new HashSet<(string, string)>();
+                var newReads = 0;
+                while (newReads < 1000 && !stop.IsCancellationRequested)
                 {
-                    break;
-                }
-            }
+                    var pair = harness.Provider.GetCredentialsAsync().AsTask().GetAwaiter().GetResult();
+                    seen.Add((pair.ApiKey, pair.ApiSecret));
+                    if (landed.Task.IsCompleted && pair.ApiKey == "keyB")
+                    {
+                        newReads++;
+                    }
 
-            return seen;
-        })).ToArray();
+                    Thread.Yield();
+                }
+
+                return seen;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
 
         harness.Time.Advance(TimeSpan.FromMinutes(4));
-        await KeyVaultHarness.WaitUntilAsync(() => harness.Calls == 2);
+        await harness.WhenCallsReachAsync(2);
         refresh.SetResult(KeyVaultHarness.Ok("rotation-secret-B", "vB", "keyB"));
+        await harness.SettleAsync();
+        landed.SetResult();
         var seen = (await Task.WhenAll(readers).WaitAsync(s_wait)).SelectMany(s => s).ToHashSet();
 
         Assert.Subset(new HashSet<(string, string)> { ("keyA", "rotation-secret-A"), ("keyB", "rotation-secret-B") }, seen);
@@ -301,7 +316,7 @@ public sealed class KeyVaultKeyProviderTests
 
         var cancelled = harness.Provider.GetCredentialsAsync(impatient.Token).AsTask();
         var patient = harness.Provider.GetCredentialsAsync().AsTask();
-        await KeyVaultHarness.WaitUntilAsync(() => harness.Calls == 1);
+        await harness.WhenCallsReachAsync(1);
         await impatient.CancelAsync();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(s_wait));
@@ -336,14 +351,21 @@ public sealed class KeyVaultKeyProviderTests
             _ = harness.TryHit();
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
+        // Counted on a thread of its own that runs nothing else, so no other test's work can land in the count.
         var allSynchronous = true;
-        for (var i = 0; i < 10_000; i++)
+        var allocated = -1L;
+        var measure = new Thread(() =>
         {
-            allSynchronous &= ReferenceEquals(harness.TryHit(), first);
-        }
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10_000; i++)
+            {
+                allSynchronous &= ReferenceEquals(harness.TryHit(), first);
+            }
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        measure.Start();
+        Assert.True(measure.Join(s_wait), "the measuring thread hung");
         Assert.True(allSynchronous);
         Assert.Equal(0, allocated);
     }

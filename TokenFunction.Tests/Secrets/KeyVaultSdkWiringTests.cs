@@ -34,16 +34,8 @@ public sealed class KeyVaultSdkWiringTests
         var credential = new FakeTokenCredential("fake-access-token-1");
         await using var vault = await LoopbackHttpsServer.StartAsync(FakeVault("fake-access-token-1"));
         var seen = new List<Uri>();
-        var clientOptions = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions());
-        Assert.False(clientOptions.DisableChallengeResourceVerification);
-        clientOptions.Transport = vault.CreateTransport(seen);
-        // The challenge names vault.azure.net while the fake vault is 127.0.0.1: the SDK checks that they match.
-        clientOptions.DisableChallengeResourceVerification = true;
-        using var provider = new KeyVaultKeyProvider(
-            new SecretClient(vault.BaseUri, credential, clientOptions),
-            Options.Create(new KeyVaultKeyProviderOptions { VaultUri = vault.BaseUri }),
-            TimeProvider.System,
-            new FakeLogger<KeyVaultKeyProvider>());
+        Assert.False(KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions()).DisableChallengeResourceVerification);
+        using var provider = ProviderAgainst(vault, credential, seen);
 
         var pair = await provider.GetCredentialsAsync().AsTask().WaitAsync(s_wait);
 
@@ -90,14 +82,7 @@ public sealed class KeyVaultSdkWiringTests
                 ["AZURE_CLIENT_ID"] = ClientId,
             }).Build();
             var credential = KeyVaultClientFactory.CreateCredential(configuration, vault.CreateTransport(seen));
-            var clientOptions = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions());
-            clientOptions.Transport = vault.CreateTransport(seen);
-            clientOptions.DisableChallengeResourceVerification = true;
-            using var provider = new KeyVaultKeyProvider(
-                new SecretClient(vault.BaseUri, credential, clientOptions),
-                Options.Create(new KeyVaultKeyProviderOptions { VaultUri = vault.BaseUri }),
-                TimeProvider.System,
-                new FakeLogger<KeyVaultKeyProvider>());
+            using var provider = ProviderAgainst(vault, credential, seen);
 
             var pair = await provider.GetCredentialsAsync().AsTask().WaitAsync(s_wait);
 
@@ -120,6 +105,23 @@ public sealed class KeyVaultSdkWiringTests
         Assert.Contains(seen, uri => uri.Authority == identity.BaseUri.Authority);
         Assert.All(seen, uri => Assert.True(IPAddress.IsLoopback(IPAddress.Parse(uri.Host)), uri.Authority));
         Assert.DoesNotContain(seen, uri => uri.Host == "169.254.169.254");
+    }
+
+    /// <summary>
+    /// A provider over the real <see cref="SecretClient"/>, configured as the app configures it, talking to the fake
+    /// vault through the loopback-only transport (every URI it reaches recorded in <paramref name="seen"/>).
+    /// </summary>
+    private static KeyVaultKeyProvider ProviderAgainst(LoopbackHttpsServer vault, Azure.Core.TokenCredential credential, ICollection<Uri> seen)
+    {
+        var clientOptions = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions());
+        clientOptions.Transport = vault.CreateTransport(seen);
+        // The challenge names vault.azure.net while the fake vault is 127.0.0.1: the SDK checks that they match.
+        clientOptions.DisableChallengeResourceVerification = true;
+        return new KeyVaultKeyProvider(
+            new SecretClient(vault.BaseUri, credential, clientOptions),
+            Options.Create(new KeyVaultKeyProviderOptions { VaultUri = vault.BaseUri }),
+            TimeProvider.System,
+            new FakeLogger<KeyVaultKeyProvider>());
     }
 
     /// <summary>Key Vault's protocol: 401 with the bearer challenge first, then the secret bundle for the right token.</summary>

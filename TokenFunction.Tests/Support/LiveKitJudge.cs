@@ -43,7 +43,19 @@ public static class LiveKitJudge
     public static async Task<IReadOnlyList<JudgeVerdict>> VerifyAsync(
         IEnumerable<(string Token, string ApiKey, string ApiSecret)> tokens, CancellationToken cancellationToken = default)
     {
-        var (verdicts, _) = await VerifyAndMintAsync(tokens, [], cancellationToken);
+        var (verdicts, _) = await VerifyAndMintAsync(tokens, [], at: null, cancellationToken);
+        return verdicts;
+    }
+
+    /// <summary>
+    /// Verifies each token as of <paramref name="at"/>, the clock that minted it: the SDK's <c>TokenVerifier</c> checks
+    /// everything (its tolerance widened by how far <paramref name="at"/> is from now), and the lifetime is checked as
+    /// of <paramref name="at"/> with the SDK's own options. A short-lived token cannot expire while it waits its turn.
+    /// </summary>
+    public static async Task<IReadOnlyList<JudgeVerdict>> VerifyAsync(
+        IEnumerable<(string Token, string ApiKey, string ApiSecret)> tokens, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var (verdicts, _) = await VerifyAndMintAsync(tokens, [], at, cancellationToken);
         return verdicts;
     }
 
@@ -51,20 +63,30 @@ public static class LiveKitJudge
     public static async Task<IReadOnlyList<SdkToken>> MintWithSdkAsync(
         IEnumerable<SdkMintRequest> requests, CancellationToken cancellationToken = default)
     {
-        var (_, minted) = await VerifyAndMintAsync([], requests, cancellationToken);
+        var (_, minted) = await VerifyAndMintAsync([], requests, at: null, cancellationToken);
         return minted;
     }
 
-    /// <summary>Both at once, in one node process; results come back in the order given.</summary>
+    /// <summary>
+    /// Both at once, in one node process; results come back in the order given. With <paramref name="at"/>, tokens
+    /// are judged as of that moment (see <see cref="VerifyAsync(IEnumerable{ValueTuple{string, string, string}}, DateTimeOffset, CancellationToken)"/>).
+    /// </summary>
     public static async Task<(IReadOnlyList<JudgeVerdict> Verdicts, IReadOnlyList<SdkToken> Minted)> VerifyAndMintAsync(
         IEnumerable<(string Token, string ApiKey, string ApiSecret)> tokens,
         IEnumerable<SdkMintRequest> mintRequests,
+        DateTimeOffset? at = null,
         CancellationToken cancellationToken = default)
     {
         var batch = new JsonArray();
         foreach (var (token, apiKey, apiSecret) in tokens)
         {
-            batch.Add(new JsonObject { ["op"] = "verify", ["token"] = token, ["apiKey"] = apiKey, ["apiSecret"] = apiSecret });
+            var verify = new JsonObject { ["op"] = "verify", ["token"] = token, ["apiKey"] = apiKey, ["apiSecret"] = apiSecret };
+            if (at is { } moment)
+            {
+                verify["at"] = moment.ToUnixTimeMilliseconds() / 1000.0;
+            }
+
+            batch.Add(verify);
         }
 
         var verifyCount = batch.Count;

@@ -1,8 +1,10 @@
 // The independent judge of our tokens: LiveKit's own Node server SDK.
 // Reads a JSON array of requests on stdin and writes a JSON array of results (same order) on stdout:
-//   {"op":"verify","token":"…","apiKey":"…","apiSecret":"…"}
+//   {"op":"verify","token":"…","apiKey":"…","apiSecret":"…","at":<unix seconds>?}
 //     -> {"ok":true|false,"error":null|"…","header":{…}|null,"payload":{…}|null,
 //         "roomConfig":{…}|null}                                                    (TokenVerifier.verify)
+//   "at" is the minting clock's "now": a token minted on a fake clock, or judged long after it was minted (a slow
+//   run on a busy machine), is judged as of that moment instead of as of the judge's wall clock (see verify()).
 //   {"op":"mint","apiKey":"…","apiSecret":"…","claims":{identity,name,metadata,attributes,ttl,kind,
 //     roomPreset,sha256,video,sip,roomConfig}}
 //     -> {"ok":…,"error":…,"token":"…","header":{…},"payload":{…},"roomConfig":{…}|null} (AccessToken.toJwt)
@@ -10,7 +12,13 @@
 // by the protocol's RoomConfiguration and written back canonically (fields at their default left out, as protobuf
 // JSON treats them as absent). The SDK itself writes every default, so raw roomConfig claims differ in form only.
 // A request that fails yields ok:false with the SDK's message; the batch itself always completes.
+import { jwtVerify } from 'jose';
 import { AccessToken, RoomConfiguration, TokenVerifier, TrackSource } from 'livekit-server-sdk';
+
+// livekit-server-sdk 2.19.2, dist/AccessToken.js: `verify(token, clockTolerance = defaultClockToleranceSeconds)`
+// with `defaultClockToleranceSeconds = 10`, passed to jose's jwtVerify with `issuer: apiKey` and
+// `requiredClaims: ["exp"]`. jose (5.10.0, the SDK's own dependency) also takes `currentDate` as "now".
+const sdkClockToleranceSeconds = 10;
 
 // Field names of the SDK's VideoGrant, SIPGrant and token options. A mint request using any other name is an error,
 // so a misspelt claim on our side cannot slip through by being copied verbatim into both tokens.
@@ -53,9 +61,23 @@ function decode(token) {
   return { header: part(0), payload: part(1) };
 }
 
-async function verify({ token, apiKey, apiSecret }) {
+async function verify({ token, apiKey, apiSecret, at }) {
   const { header } = decode(token);
-  const payload = await new TokenVerifier(apiKey, apiSecret).verify(token);
+  if (at === undefined) {
+    const payload = await new TokenVerifier(apiKey, apiSecret).verify(token);
+    return { ok: true, error: null, header, payload, roomConfig: canonicalRoomConfig(payload) };
+  }
+  // Judged as of `at`: the SDK's own verifier checks everything (signature, alg, issuer, exp required), with its
+  // tolerance widened by the distance between `at` and this process's clock so that distance alone cannot fail a
+  // token; then the lifetime is checked as of `at` exactly as the SDK checks it now (same options, same tolerance).
+  const drift = Math.abs(Date.now() / 1000 - at);
+  const payload = await new TokenVerifier(apiKey, apiSecret).verify(token, sdkClockToleranceSeconds + Math.ceil(drift));
+  await jwtVerify(token, new TextEncoder().encode(apiSecret), {
+    issuer: apiKey,
+    clockTolerance: sdkClockToleranceSeconds,
+    requiredClaims: ['exp'],
+    currentDate: new Date(at * 1000),
+  });
   return { ok: true, error: null, header, payload, roomConfig: canonicalRoomConfig(payload) };
 }
 

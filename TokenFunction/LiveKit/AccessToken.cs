@@ -22,21 +22,27 @@ public sealed class AccessToken
         _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
+    /// <summary>
+    /// Every claim the token carries (the one claim model). The properties below are shorthands for the common ones,
+    /// as the Node SDK's are; a claim without a shorthand is set here.
+    /// </summary>
+    public ClaimGrants Claims { get; init; } = new();
+
     /// <summary>The participant identity, written as <c>sub</c>. Required by a join grant.</summary>
-    public string? Identity { get; set; }
+    public string? Identity { get => Claims.Identity; set => Claims.Identity = value; }
 
-    public string? Name { get; set; }
+    public string? Name { get => Claims.Name; set => Claims.Name = value; }
 
-    public string? Metadata { get; set; }
+    public string? Metadata { get => Claims.Metadata; set => Claims.Metadata = value; }
 
-    public IDictionary<string, string>? Attributes { get; set; }
+    public IDictionary<string, string>? Attributes { get => Claims.Attributes; set => Claims.Attributes = value; }
 
     /// <summary><c>standard</c>, <c>ingress</c>, <c>egress</c>, <c>sip</c>, <c>agent</c>, ...</summary>
-    public string? Kind { get; set; }
+    public string? Kind { get => Claims.Kind; set => Claims.Kind = value; }
 
-    public string? RoomPreset { get; set; }
+    public string? RoomPreset { get => Claims.RoomPreset; set => Claims.RoomPreset = value; }
 
-    public string? Sha256 { get; set; }
+    public string? Sha256 { get => Claims.Sha256; set => Claims.Sha256 = value; }
 
     public TimeSpan Ttl { get; set; } = DefaultTtl;
 
@@ -46,7 +52,7 @@ public sealed class AccessToken
     /// <summary>Defaults to <see cref="NotBefore"/> plus <see cref="Ttl"/>.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 
-    public RoomConfiguration? RoomConfig { get; set; }
+    public RoomConfiguration? RoomConfig { get => Claims.RoomConfig; set => Claims.RoomConfig = value; }
 
     /// <summary>
     /// Storage credentials in a room's egress configuration are readable by anyone holding the token (a JWT is
@@ -55,23 +61,23 @@ public sealed class AccessToken
     public bool AllowEgressCredentials { get; set; }
 
     /// <summary>The video grant accumulated by <see cref="AddGrant"/>, if any.</summary>
-    public VideoGrant? VideoGrant { get; private set; }
+    public VideoGrant? VideoGrant => Claims.Video;
 
     /// <summary>The SIP grant accumulated by <see cref="AddSipGrant"/>, if any.</summary>
-    public SipGrant? SipGrant { get; private set; }
+    public SipGrant? SipGrant => Claims.Sip;
 
     /// <summary>Merges <paramref name="grant"/> into the token's video grant; what it sets wins.</summary>
     public AccessToken AddGrant(VideoGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        (VideoGrant ??= new VideoGrant()).MergeFrom(grant);
+        (Claims.Video ??= new VideoGrant()).MergeFrom(grant);
         return this;
     }
 
     public AccessToken AddSipGrant(SipGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
-        (SipGrant ??= new SipGrant()).MergeFrom(grant);
+        (Claims.Sip ??= new SipGrant()).MergeFrom(grant);
         return this;
     }
 
@@ -136,9 +142,10 @@ public sealed class AccessToken
             throw new InvalidOperationException("The token's expiry must be at least one second after its not-before time.");
         }
 
-        var content = new TokenContent(
-            _apiKey, Identity, nbf, exp, Name, Metadata, Attributes, Kind, VideoGrant, SipGrant, RoomConfig, RoomPreset, Sha256);
-        return JwtWriter.Write(content, _apiSecret);
+        Claims.Issuer = _apiKey;
+        Claims.NotBefore = nbf;
+        Claims.ExpiresAt = exp;
+        return JwtWriter.Write(Claims, _apiSecret);
     }
 
     /// <summary>Names the key only: this object may end up in debugger views and log scopes.</summary>

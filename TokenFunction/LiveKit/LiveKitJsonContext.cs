@@ -14,5 +14,4 @@ namespace TokenFunction.LiveKit;
 [JsonSerializable(typeof(SipGrant))]
 [JsonSerializable(typeof(RoomConfiguration))]
 [JsonSerializable(typeof(ClaimGrants))]
-[JsonSerializable(typeof(JwtClaimSet))]
 internal sealed partial class LiveKitJsonContext : JsonSerializerContext;

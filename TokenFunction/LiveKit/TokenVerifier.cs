@@ -210,24 +210,24 @@ public sealed class TokenVerifier
                 return TokenVerificationResult.Failure("The token's payload is not valid base64url.");
             }
 
-            var claims = JsonSerializer.Deserialize(payload.AsSpan(0, written), LiveKitJsonContext.Default.JwtClaimSet);
+            var claims = JsonSerializer.Deserialize(payload.AsSpan(0, written), LiveKitJsonContext.Default.ClaimGrants);
             if (claims is null)
             {
                 return TokenVerificationResult.Failure("The token's payload is not a JSON object.");
             }
 
-            if (!string.Equals(claims.Iss, _apiKey, StringComparison.Ordinal))
+            if (!string.Equals(claims.Issuer, _apiKey, StringComparison.Ordinal))
             {
                 return TokenVerificationResult.Failure("The token was not issued for this API key.");
             }
 
-            if (claims.Exp is not { } exp || !TryToTime(exp, out var expiresAt))
+            if (claims.ExpiresAt is not { } exp || !TryToTime(exp, out var expiresAt))
             {
                 return TokenVerificationResult.Failure("The token has no valid exp claim.");
             }
 
             var notBefore = DateTimeOffset.UnixEpoch;
-            if (claims.Nbf is { } nbf && !TryToTime(nbf, out notBefore))
+            if (claims.NotBefore is { } nbf && !TryToTime(nbf, out notBefore))
             {
                 return TokenVerificationResult.Failure("The token has an invalid nbf claim.");
             }
@@ -243,20 +243,7 @@ public sealed class TokenVerifier
                 return TokenVerificationResult.Failure("The token is not valid yet.");
             }
 
-            var grants = new ClaimGrants
-            {
-                Identity = claims.Sub,
-                Name = claims.Name,
-                Metadata = claims.Metadata,
-                Attributes = claims.Attributes,
-                Kind = claims.Kind,
-                Video = claims.Video,
-                Sip = claims.Sip,
-                RoomConfig = claims.RoomConfig,
-                RoomPreset = claims.RoomPreset,
-                Sha256 = claims.Sha256,
-            };
-            return TokenVerificationResult.Success(grants, _apiKey, claims.Sub, notBefore, expiresAt);
+            return TokenVerificationResult.Success(claims, _apiKey, claims.Identity, notBefore, expiresAt);
         }
         finally
         {

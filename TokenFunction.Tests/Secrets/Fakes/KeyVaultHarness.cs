@@ -17,6 +17,7 @@ internal sealed class KeyVaultHarness : IDisposable
 
     private readonly Queue<Func<CancellationToken, Task<Response<KeyVaultSecret>>>> _script = new();
     private readonly Lock _gate = new();
+    private readonly List<(int Count, TaskCompletionSource Reached)> _callWaiters = [];
     private int _calls;
 
     public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null)
@@ -42,6 +43,7 @@ internal sealed class KeyVaultHarness : IDisposable
                     ReceivedVersions.Add(version);
                     ReceivedTokens.Add(cancellationToken);
                     _script.TryDequeue(out next);
+                    ReleaseCallWaiters();
                 }
 
                 return (next ?? Otherwise)(cancellationToken);
@@ -159,14 +161,32 @@ internal sealed class KeyVaultHarness : IDisposable
 #pragma warning restore CA2012
     }
 
-    /// <summary>Polls (bounded) for something a background fetch does on the thread pool.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition)
+    /// <summary>
+    /// Completes when Key Vault has been called <paramref name="count"/> times (a fetch the provider starts on the
+    /// thread pool): signalled by the fake client itself, so nothing waits by the clock. The timeout is a hang guard.
+    /// </summary>
+    public Task WhenCallsReachAsync(int count)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
         {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for a background fetch.");
-            await Task.Delay(2);
+            if (_calls >= count)
+            {
+                return Task.CompletedTask;
+            }
+
+            _callWaiters.Add((count, reached));
+        }
+
+        return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private void ReleaseCallWaiters()
+    {
+        foreach (var waiter in _callWaiters.Where(w => w.Count <= _calls).ToList())
+        {
+            _callWaiters.Remove(waiter);
+            waiter.Reached.SetResult();
         }
     }
 
