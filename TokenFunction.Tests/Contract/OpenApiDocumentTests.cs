@@ -7,7 +7,7 @@ namespace TokenFunction.Tests.Contract;
 /// <summary>openapi.yaml itself: it parses as OpenAPI 3.1, its examples match its schemas, and its checker has teeth.</summary>
 public sealed class OpenApiDocumentTests
 {
-    private const string Jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
+    private const string s_jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln";
 
     private static readonly OpenApiContract s_contract = OpenApiContract.Repository;
 
@@ -93,7 +93,7 @@ public sealed class OpenApiDocumentTests
     public static TheoryData<string, string, int, string?, string, string[]> Conforming() => new()
     {
         { "POST", "/api/token", 201, "application/json; charset=utf-8", Token("wss://x.livekit.cloud"), ["Cache-Control: no-store"] },
-        { "POST", "/api/token", 200, "text/plain; charset=utf-8", Jwt, ["Cache-Control: no-store"] },
+        { "POST", "/api/token", 200, "text/plain; charset=utf-8", s_jwt, ["Cache-Control: no-store"] },
         { "POST", "/api/token", 401, null, "", [] },
         { "GET", "/api/connection-details", 401, null, "", [] },
         { "POST", "/api/token", 413, "application/problem+json", Problem(413, "body"), ["Cache-Control: no-store"] },
@@ -120,7 +120,7 @@ public sealed class OpenApiDocumentTests
     }
 
     private static string Token(string serverUrl, string? extra = null) =>
-        $$"""{"server_url":"{{serverUrl}}","participant_token":"{{Jwt}}","room_name":"r","participant_identity":"i","participant_name":"n"{{(extra is null ? "" : $",\"{extra}\":1")}}}""";
+        $$"""{"server_url":"{{serverUrl}}","participant_token":"{{s_jwt}}","room_name":"r","participant_identity":"i","participant_name":"n"{{(extra is null ? "" : $",\"{extra}\":1")}}}""";
 
     private static string Problem(int status, string? field) =>
         JsonSerializer.Serialize(new Dictionary<string, object?>
