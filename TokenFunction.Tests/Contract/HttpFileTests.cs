@@ -16,7 +16,7 @@ namespace TokenFunction.Tests.Contract;
 [Collection("Worker processes")]
 public sealed partial class HttpFileTests
 {
-    private const string Audience = "api://token-service-http-file";
+    private const string s_audience = "api://token-service-http-file";
 
     private static readonly HttpFile s_file = HttpFile.Parse(File.ReadAllText(RepoLayout.PathOf("TokenFunction", "TokenFunction.http")));
 
@@ -55,9 +55,9 @@ public sealed partial class HttpFileTests
             if (issuer is not null)
             {
                 options.AppSettings["Auth__Authority"] = issuer.Issuer;
-                options.AppSettings["Auth__Audience"] = Audience;
+                options.AppSettings["Auth__Audience"] = s_audience;
                 options.AppSettings["Auth__RequireHttpsMetadata"] = "false";
-                variables["accessToken"] = issuer.CreateToken(signingKey, Audience, new Dictionary<string, object> { ["sub"] = "alice-http" });
+                variables["accessToken"] = issuer.CreateToken(signingKey, s_audience, new Dictionary<string, object> { ["sub"] = "alice-http" });
             }
 
             await using var emulator = await FunctionsHostEmulator.StartAsync(options);
