@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.EndToEnd;
 using TokenFunction.Tests.HostEmulator;
 using Xunit.Abstractions;
@@ -106,7 +107,7 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
             options.AppSettings["Auth__Audience"] = s_audience;
             options.AppSettings["Auth__RequireHttpsMetadata"] = "false";
             Emulator = await FunctionsHostEmulator.StartAsync(options);
-            Client = Emulator.CreateClient();
+            Client = OpenApiContract.CheckingClient(Emulator.CreateClient);
         }
 
         public async Task DisposeAsync()

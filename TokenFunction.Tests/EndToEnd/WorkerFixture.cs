@@ -1,3 +1,4 @@
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.HostEmulator;
 
 namespace TokenFunction.Tests.EndToEnd;
@@ -31,7 +32,7 @@ public sealed class WorkerFixture : IAsyncLifetime
     public async Task StartAsync(FunctionsHostEmulatorOptions options)
     {
         _emulator = await FunctionsHostEmulator.StartAsync(options);
-        Client = _emulator.CreateClient();
+        Client = OpenApiContract.CheckingClient(_emulator.CreateClient);
     }
 
     public async Task DisposeAsync()

@@ -8,6 +8,7 @@ using TokenFunction.Functions;
 using TokenFunction.LiveKit;
 using TokenFunction.Policy;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.Fakes;
 
 namespace TokenFunction.Tests.Endpoint;
@@ -76,21 +77,21 @@ public sealed class EndpointHarness : IDisposable
     {
         var request = FakeHttpRequestData.Create("POST", "/api/token" + query, body, contentType, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)), new FakeFunctionContext(_services));
         var response = await _services.GetRequiredService<TokenFunction.Functions.TokenFunction>().Run(request);
-        return (FakeHttpResponseData)response;
+        return ((FakeHttpResponseData)response).Checked("POST", "/api/token");
     }
 
     public async Task<FakeHttpResponseData> ConnectionDetailsAsync(string method, string query = "", string? body = null, string? contentType = "application/json", params (string Name, string Value)[] headers)
     {
         var request = FakeHttpRequestData.Create(method, "/api/connection-details" + query, body, contentType, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)), new FakeFunctionContext(_services));
         var response = await _services.GetRequiredService<ConnectionDetailsFunction>().Run(request);
-        return (FakeHttpResponseData)response;
+        return ((FakeHttpResponseData)response).Checked(method, "/api/connection-details");
     }
 
     public async Task<FakeHttpResponseData> HealthAsync()
     {
         var request = FakeHttpRequestData.Create("GET", "/api/health", context: new FakeFunctionContext(_services));
         var response = await _services.GetRequiredService<HealthFunction>().Run(request);
-        return (FakeHttpResponseData)response;
+        return ((FakeHttpResponseData)response).Checked("GET", "/api/health");
     }
 
     public void Dispose() => _services.Dispose();

@@ -75,8 +75,9 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
         }
     }
 
-    /// <summary>An HttpClient aimed at the HTTP front.</summary>
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = _options.InvocationTimeout + TimeSpan.FromSeconds(5) };
+    /// <summary>An HttpClient aimed at the HTTP front (through <paramref name="handler"/>, e.g. one that checks responses).</summary>
+    public HttpClient CreateClient(HttpMessageHandler? handler = null) =>
+        new(handler ?? new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = _options.InvocationTimeout + TimeSpan.FromSeconds(5) };
 
     public async ValueTask DisposeAsync()
     {
