@@ -118,7 +118,7 @@ public sealed class BearerClaimsEndpointTests
         foreach (var claims in new[] { Claims("alice", "Alice"), With(Claims("alice", "Alice"), "scp", "User.Read Token.Requests"), With(Claims("app", "App"), "roles", new List<string> { "Token.Request" }) })
         {
             var response = await context.PostAsync("{}", claims);
-            var problem = EndpointAssert.Problem(response, 403);
+            var problem = EndpointAssert.Problem(response, 403, "token.scp");
             Assert.Contains("scope", problem.Detail, StringComparison.Ordinal);
             Assert.StartsWith("Bearer error=\"insufficient_scope\"", response.Header("WWW-Authenticate"), StringComparison.Ordinal);
         }
@@ -130,8 +130,8 @@ public sealed class BearerClaimsEndpointTests
         await using var context = await Context.StartAsync(o => o.RequiredRoles = "LiveKit.Caller,LiveKit.Host");
 
         EndpointAssert.Token(context.Harness, await context.PostAsync("{}", With(Claims("alice", "Alice"), "roles", new List<string> { "Other", "LiveKit.Host" })));
-        EndpointAssert.Problem(await context.PostAsync("{}", With(Claims("alice", "Alice"), "roles", new List<string> { "Other" })), 403);
-        EndpointAssert.Problem(await context.PostAsync("{}", With(Claims("alice", "Alice"), "scp", "LiveKit.Caller")), 403);
+        EndpointAssert.Problem(await context.PostAsync("{}", With(Claims("alice", "Alice"), "roles", new List<string> { "Other" })), 403, "token.roles");
+        EndpointAssert.Problem(await context.PostAsync("{}", With(Claims("alice", "Alice"), "scp", "LiveKit.Caller")), 403, "token.roles");
     }
 
     [Fact]

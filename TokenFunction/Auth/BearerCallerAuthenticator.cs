@@ -179,13 +179,13 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         if (_requiredScopes.Length > 0 && !HasAny(ScopeValues(jwt), _requiredScopes))
         {
             LogTokenRefused(_logger, "scope");
-            return CallerAuthenticationResult.Forbidden($"The token carries none of the scopes this service requires ({string.Join(", ", _requiredScopes)}) in 'scp'.");
+            return CallerAuthenticationResult.Forbidden("token.scp", $"The token carries none of the scopes this service requires ({string.Join(", ", _requiredScopes)}) in 'scp'.");
         }
 
         if (_requiredRoles.Length > 0 && !HasAny(ClaimValues(jwt, "roles"), _requiredRoles))
         {
             LogTokenRefused(_logger, "role");
-            return CallerAuthenticationResult.Forbidden($"The token carries none of the roles this service requires ({string.Join(", ", _requiredRoles)}) in 'roles' (insufficient scope).");
+            return CallerAuthenticationResult.Forbidden("token.roles", $"The token carries none of the roles this service requires ({string.Join(", ", _requiredRoles)}) in 'roles' (insufficient scope).");
         }
 
         var roomFilter = _rooms is null ? null : _rooms.FilterFor(ClaimValues(jwt, _roomClaim!));

@@ -3,9 +3,10 @@ namespace TokenFunction.Auth;
 /// <summary>The outcome of <see cref="ICallerAuthenticator.AuthenticateAsync"/>.</summary>
 public sealed class CallerAuthenticationResult
 {
-    private CallerAuthenticationResult(bool succeeded, AuthenticatedCaller? caller, string? failureDetail, string? wwwAuthenticate, int failureStatus = 401)
+    private CallerAuthenticationResult(bool succeeded, AuthenticatedCaller? caller, string? failureDetail, string? wwwAuthenticate, int failureStatus = 401, string? failureField = null)
     {
         FailureStatus = failureStatus;
+        FailureField = failureField;
         Succeeded = succeeded;
         Caller = caller;
         FailureDetail = failureDetail;
@@ -35,8 +36,11 @@ public sealed class CallerAuthenticationResult
     /// <summary>401 for missing or invalid credentials; 403 for a valid token without the scope or role required (RFC 6750 section 3.1).</summary>
     public int FailureStatus { get; }
 
+    /// <summary>The claim a 403 is about (<c>token.scp</c>, <c>token.roles</c>), as policy refusals name their field.</summary>
+    public string? FailureField { get; }
+
     public static CallerAuthenticationResult Failure(string detail, string wwwAuthenticate) => new(false, null, detail, wwwAuthenticate);
 
     /// <summary>A valid token that lacks the scope or role this service requires: 403 with an <c>insufficient_scope</c> challenge.</summary>
-    public static CallerAuthenticationResult Forbidden(string detail) => new(false, null, detail, BearerChallenge.InsufficientScope(detail), 403);
+    public static CallerAuthenticationResult Forbidden(string field, string detail) => new(false, null, detail, BearerChallenge.InsufficientScope(detail), 403, field);
 }

@@ -60,7 +60,7 @@ public sealed class TokenEndpoint(
             if (!authentication.Succeeded)
             {
                 EndpointLog.AuthenticationFailed(logger, route);
-                var unauthorized = await Problems.WriteAsync(request, authentication.FailureStatus, authentication.FailureDetail ?? "Authentication failed.").ConfigureAwait(false);
+                var unauthorized = await Problems.WriteAsync(request, authentication.FailureStatus, authentication.FailureDetail ?? "Authentication failed.", authentication.FailureField).ConfigureAwait(false);
                 unauthorized.Headers.TryAddWithoutValidation("WWW-Authenticate", authentication.WwwAuthenticate ?? "Bearer");
                 return unauthorized;
             }
