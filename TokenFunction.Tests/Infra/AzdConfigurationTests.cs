@@ -84,6 +84,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     [InlineData("authAuthority", "AUTH_AUTHORITY")]
     [InlineData("authAudience", "AUTH_AUDIENCE")]
     [InlineData("authIdentityClaim", "AUTH_IDENTITY_CLAIM")]
+    [InlineData("sandboxId", "SANDBOX_ID")]
     public void ParameterComesFromItsVariable(string parameter, string variable)
     {
         var value = Arm.Str(ParametersFile(), parameter, "value");
