@@ -101,6 +101,10 @@ param authAudience string = ''
 @description('Bearer mode: the claim that becomes the LiveKit identity (sub by default; oid for Entra ID).')
 param authIdentityClaim string = 'sub'
 
+@secure()
+@description('Optional id for the self-hosted sandbox token server routes (/api/sandbox/connection-details, /api/v2/sandbox/connection-details): at least 16 letters, digits or dashes. Empty: those routes answer 404. Stored only in Key Vault; the app reads it through a Key Vault reference.')
+param sandboxId string = ''
+
 @description('Key Vault purge protection. IRREVERSIBLE: once a vault has it on, it can never be turned off, and a deleted vault (and its name) stays until its retention period ends: azd down --purge cannot purge it. Recommended for production.')
 param keyVaultPurgeProtection bool = false
 
@@ -216,6 +220,7 @@ module keyVault 'app/keyvault.bicep' = {
     secretName: livekitSecretName
     livekitApiKey: livekitApiKey
     livekitApiSecret: livekitApiSecret
+    sandboxId: sandboxId
   }
 }
 
@@ -251,6 +256,7 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttpInstances: httpAlwaysReadyInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
+    sandboxIdSecretUri: empty(sandboxId) ? '' : keyVault.outputs.sandboxIdSecretUri
     // Later objects win: what this template manages cannot be overridden through extraAppSettings.
     appSettings: union(extraAppSettingsObject, authSettings, {
       LIVEKIT_URL: livekitUrl

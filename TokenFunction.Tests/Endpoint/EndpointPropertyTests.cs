@@ -216,7 +216,12 @@ public sealed class EndpointPropertyTests(ITestOutputHelper output)
         var agent = Gen.Frequency(
             (5, agentName.Select(n => "{\"agent_name\":" + Json(n) + "}")),
             (1, agentName.Select(n => "{\"agentName\":" + Json(n) + ",\"metadata\":\"{}\"}")),
-            (1, Gen.Const("{\"agent_name\":\"helper\",\"secret\":\"s3\"}")),
+            (2, Gen.OneOf<string>(
+                "{\"agent_name\":\"helper\",\"secret\":\"s3\"}",
+                "{\"agent_name\":\"helper\",\"deployment\":\"bad_name\"}",
+                "{\"agent_name\":\"helper\",\"restart_policy\":\"JRP_SOMETIMES\"}",
+                "{\"metadata\":\"no name\"}",
+                "{\"agent_name\":\"translator\",\"deployment\":\"prod\",\"restart_policy\":1,\"attributes\":{\"k\":\"v\"}}")),
             (1, wrongType));
         var roomConfig = Gen.Frequency(
             (3, Gen.Const("{}")),

@@ -335,9 +335,18 @@ public sealed class TokenRouteTests : IDisposable
     [Theory]
     [InlineData("""{"room_config":{"agents":[{"agent_name":"evil"}]}}""", 403, "room_config.agents[0].agent_name")]
     [InlineData("""{"room_config":{"agents":[{"agent_name":"helper"},{"agentName":"evil"}]}}""", 403, "room_config.agents[1].agentName")]
-    [InlineData("""{"room_config":{"agents":[{}]}}""", 400, "room_config.agents[0].agent_name")]
+    [InlineData("""{"room_config":{"agents":[{}]}}""", 403, "room_config.agents[0].agent_name")]
+    [InlineData("""{"room_config":{"agents":[{"metadata":"m","deployment":"production"}]}}""", 403, "room_config.agents[0].agent_name")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","deployment":"has_underscore"}]}}""", 400, "room_config.agents[0].deployment")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","deployment":"has space"}]}}""", 400, "room_config.agents[0].deployment")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","deployment":"01234567890123456789012345678901234567890123456789012345678901234"}]}}""", 400, "room_config.agents[0].deployment")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","restart_policy":"JRP_ALWAYS"}]}}""", 400, "room_config.agents[0].restart_policy")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","restart_policy":2}]}}""", 400, "room_config.agents[0].restart_policy")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","restart_policy":0,"restartPolicy":"JRP_NEVER"}]}}""", 400, "room_config.agents[0].restartPolicy")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"":"v"}}]}}""", 400, "room_config.agents[0].attributes")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"k":1}}]}}""", 400, "room_config.agents[0].attributes.k")]
+    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","deployment":7}]}}""", 400, "room_config.agents[0].deployment")]
     [InlineData("""{"room_config":{"agents":[null]}}""", 400, "room_config.agents[0]")]
-    [InlineData("""{"room_config":{"agents":[{"agent_name":"helper","secret":"x"}]}}""", 403, "room_config.agents[0].secret")]
     [InlineData("""{"room_config":{"egress":{"room":{"file_outputs":[{"s3":{"access_key":"AK","secret":"S"}}]}}}}""", 403, "room_config.egress")]
     [InlineData("""{"room_config":{"max_participants":1000}}""", 403, "room_config.max_participants")]
     [InlineData("""{"room_config":{"name":"other-room"}}""", 403, "room_config.name")]
@@ -345,6 +354,45 @@ public sealed class TokenRouteTests : IDisposable
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:AllowedAgentNames"] = "helper" });
         EndpointAssert.Problem(await harness.PostTokenAsync(body), status, field);
+    }
+
+    [Fact]
+    public async Task Every_agent_dispatch_field_of_the_protocol_goes_into_the_token_as_the_protocol_names_it()
+    {
+        using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:AllowedAgentNames"] = "helper" });
+        var response = await harness.PostTokenAsync("""
+            {"room_config":{"agents":[{"agent_name":"helper","metadata":"{\"lang\":\"fr\"}","deployment":"staging-2",
+              "attributes":{"tier":"gold","clé":"✓"},"restart_policy":"JRP_NEVER","some_future_field":{"x":1}},
+              {"agentName":"helper","restartPolicy":1}]}}
+            """);
+
+        var (body, _) = EndpointAssert.Token(harness, response);
+        var roomConfig = TokenFunction.Tests.LiveKit.JwtParts.Payload(body.ParticipantToken).GetProperty("roomConfig");
+        Assert.Equal(
+            """{"agents":[{"agentName":"helper","metadata":"{\"lang\":\"fr\"}","restartPolicy":"JRP_NEVER","deployment":"staging-2","attributes":{"tier":"gold","clé":"✓"}},{"agentName":"helper","restartPolicy":"JRP_NEVER"}]}""",
+            roomConfig.GetRawText());
+    }
+
+    [Fact]
+    public async Task An_agent_entry_that_names_no_agent_dispatches_the_automatic_agent_when_policy_allows_it()
+    {
+        using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:AllowUnnamedAgentDispatch"] = "true" });
+        var (_, verified) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_config":{"agents":[{"metadata":"m","deployment":"production"}]}}"""));
+
+        var agent = Assert.Single(verified.Claims!.RoomConfig!.Agents!);
+        Assert.Null(agent.AgentName);
+        Assert.Equal(("m", "production"), (agent.Metadata, agent.Deployment));
+
+        // Allowing the unnamed agent allows no named one.
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, "room_config.agents[0].agent_name");
+    }
+
+    [Fact]
+    public async Task Agent_attributes_are_bounded_like_participant_attributes()
+    {
+        using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:AllowedAgentNames"] = "helper", ["TokenPolicy:MaxAttributesBytes"] = "10" });
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"key":"12345678"}}]}}"""), 400, "room_config.agents[0].attributes");
+        EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"key":"1234567"}}]}}"""));
     }
 
     [Fact]

@@ -91,6 +91,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     [InlineData("httpPerInstanceConcurrency", "HTTP_PER_INSTANCE_CONCURRENCY")]
     [InlineData("maxRequestBodyBytes", "MAX_REQUEST_BODY_BYTES")]
     [InlineData("extraAppSettings", "EXTRA_APP_SETTINGS")]
+    [InlineData("sandboxId", "SANDBOX_ID")]
     public void ParameterComesFromItsVariable(string parameter, string variable)
     {
         var value = Arm.Str(ParametersFile(), parameter, "value");

@@ -166,7 +166,9 @@ internal static class InfraRules
 
         foreach (var snapshot in docs.Snapshots)
         {
-            var secrets = OfType(snapshot.Document, "Microsoft.KeyVault/vaults/secrets");
+            // The optional sandbox id secret (issue 11) is not the LiveKit secret.
+            var secrets = OfType(snapshot.Document, "Microsoft.KeyVault/vaults/secrets")
+                .Where(s => Str(s, "name")?.EndsWith("/sandbox-id", StringComparison.Ordinal) != true).ToList();
             if (secrets.Count != 1)
             {
                 yield return $"expected one key vault secret, found {secrets.Count}";

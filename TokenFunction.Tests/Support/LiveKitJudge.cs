@@ -106,7 +106,7 @@ public static class LiveKitJudge
             return ([], []);
         }
 
-        using var results = await RunAsync(batch.ToJsonString(), cancellationToken);
+        using var results = await RunNodeAsync("judge.mjs", "livekit-server-sdk", batch.ToJsonString(), cancellationToken);
         var items = results.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
         if (items.Count != batch.Count)
         {
@@ -125,15 +125,16 @@ public static class LiveKitJudge
     private static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private static async Task<JsonDocument> RunAsync(string input, CancellationToken cancellationToken)
+    /// <summary>Runs one of the js/ scripts (which needs <paramref name="package"/>) with <paramref name="input"/> on stdin.</summary>
+    internal static async Task<JsonDocument> RunNodeAsync(string script, string package, string input, CancellationToken cancellationToken)
     {
-        if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "livekit-server-sdk")))
+        if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", package)))
         {
             throw new InvalidOperationException(
-                $"livekit-server-sdk is not installed in {Directory}; building TokenFunction.Tests runs `npm ci` there.");
+                $"{package} is not installed in {Directory}; building TokenFunction.Tests runs `npm ci` there.");
         }
 
-        var start = new ProcessStartInfo("node", "judge.mjs")
+        var start = new ProcessStartInfo("node", script)
         {
             WorkingDirectory = Directory,
             RedirectStandardInput = true,
@@ -156,7 +157,7 @@ public static class LiveKitJudge
             var output = await stdout;
             if (node.ExitCode != 0)
             {
-                throw new InvalidOperationException($"The judge exited with {node.ExitCode}: {await stderr}");
+                throw new InvalidOperationException($"node {script} exited with {node.ExitCode}: {await stderr}");
             }
 
             return JsonDocument.Parse(output);

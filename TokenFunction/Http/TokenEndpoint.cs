@@ -36,10 +36,13 @@ public sealed class TokenEndpoint(
 {
     private readonly string _serverUrl = server.Value.Url;
 
-    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape)
+    public Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape) =>
+        HandleAsync(request, shape, shape == EndpointShape.Token ? "token" : "connection-details", maxTtl: null);
+
+    /// <summary>As above, on the route named <paramref name="route"/> (for logs), with lifetimes capped at <paramref name="maxTtl"/>.</summary>
+    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape, string route, TimeSpan? maxTtl)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var route = shape == EndpointShape.Token ? "token" : "connection-details";
         var cancellationToken = request.FunctionContext.CancellationToken;
         try
         {
@@ -105,8 +108,9 @@ public sealed class TokenEndpoint(
                 return unavailable;
             }
 
-            var token = Sign(credentials, decision!);
-            EndpointLog.TokenIssued(logger, route, decision!.Identity, decision.Room, (long)decision.Ttl.TotalSeconds);
+            var ttl = maxTtl is { } cap && cap < decision!.Ttl ? cap : decision!.Ttl;
+            var token = Sign(credentials, decision, ttl);
+            EndpointLog.TokenIssued(logger, route, decision.Identity, decision.Room, (long)ttl.TotalSeconds);
             return await WriteTokenAsync(request, shape, decision, token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -117,7 +121,7 @@ public sealed class TokenEndpoint(
         }
     }
 
-    private string Sign(ApiCredentials credentials, TokenDecision decision)
+    private string Sign(ApiCredentials credentials, TokenDecision decision, TimeSpan ttl)
     {
         var token = new AccessToken(credentials.ApiKey, credentials.ApiSecret, timeProvider)
         {
@@ -125,7 +129,7 @@ public sealed class TokenEndpoint(
             Name = decision.Name,
             Metadata = decision.Metadata,
             Attributes = decision.Attributes,
-            Ttl = decision.Ttl,
+            Ttl = ttl,
             RoomConfig = decision.RoomConfig,
         };
         return token.AddGrant(decision.Video).ToJwt();

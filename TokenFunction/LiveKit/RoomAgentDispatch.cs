@@ -1,9 +1,27 @@
 namespace TokenFunction.LiveKit;
 
-/// <summary>An agent to dispatch into the room when the participant joins (<c>roomConfig.agents[]</c>).</summary>
+/// <summary>
+/// An agent to dispatch into the room when the participant's join creates it (<c>roomConfig.agents[]</c>).
+/// Every field of the protocol's <c>RoomAgentDispatch</c>, in its field order; unset fields are not written.
+/// </summary>
+/// <remarks>
+/// Source: https://github.com/livekit/protocol/blob/main/protobufs/livekit_agent_dispatch.proto (message
+/// RoomAgentDispatch: agent_name = 1, metadata = 2, restart_policy = 3, deployment = 4, attributes = 5).
+/// An empty <see cref="AgentName"/> dispatches the agent registered without a name (automatic dispatch); see
+/// https://github.com/livekit/livekit/blob/master/pkg/rtc/room.go (createAgentDispatchesFromRoomAgent).
+/// </remarks>
 public sealed class RoomAgentDispatch
 {
     public string? AgentName { get; set; }
 
     public string? Metadata { get; set; }
+
+    /// <summary>LiveKit Cloud only: whether the agent's job is restarted when it fails.</summary>
+    public JobRestartPolicy? RestartPolicy { get; set; }
+
+    /// <summary>The agent deployment to target; empty targets the production deployment.</summary>
+    public string? Deployment { get; set; }
+
+    /// <summary>Attributes handed to the agent's job.</summary>
+    public IDictionary<string, string>? Attributes { get; set; }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Http;
+using TokenFunction.Sandbox;
 
 namespace TokenFunction.Policy;
 
@@ -30,6 +31,7 @@ public static class PolicyServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenPolicy>();
         services.TryAddSingleton<TokenEndpoint>();
+        services.AddSandbox(configuration);
         return services;
     }
 }

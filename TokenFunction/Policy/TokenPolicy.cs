@@ -268,26 +268,25 @@ public sealed class TokenPolicy
         return bytes > maxBytes ? RequestError.Invalid(field, $"{field} must be at most {maxBytes} bytes of UTF-8.") : null;
     }
 
-    private RequestError? CheckAttributes(Dictionary<string, string> attributes)
+    private RequestError? CheckAttributes(Dictionary<string, string> attributes, string field = "participant_attributes")
     {
-        const string Field = "participant_attributes";
         var total = 0;
         foreach (var (key, value) in attributes)
         {
             if (key.Length == 0)
             {
-                return RequestError.Invalid(Field, "participant_attributes must not have an empty key.");
+                return RequestError.Invalid(field, $"{field} must not have an empty key.");
             }
 
             if (value is null || !TextRules.Inspect(key, out var keyBytes, out var keyControl) || keyControl || !TextRules.Inspect(value, out var valueBytes, out _))
             {
-                return RequestError.Invalid(Field, "participant_attributes must map keys without control characters to string values of valid Unicode text.");
+                return RequestError.Invalid(field, $"{field} must map keys without control characters to string values of valid Unicode text.");
             }
 
             total += keyBytes + valueBytes;
             if (total > _options.MaxAttributesBytes)
             {
-                return RequestError.Invalid(Field, $"participant_attributes must be at most {_options.MaxAttributesBytes} bytes of UTF-8 in all.");
+                return RequestError.Invalid(field, $"{field} must be at most {_options.MaxAttributesBytes} bytes of UTF-8 in all.");
             }
         }
 
@@ -385,36 +384,130 @@ public sealed class TokenPolicy
                 return RequestError.Invalid(field, $"{field} must be an object.");
             }
 
-            if (CheckPrivileged(agent.Other, field + ".", refuseAll: true) is { } refusedField)
+            if (Dispatch(agent, field, out var dispatch) is { } bad)
             {
-                return refusedField;
+                return bad;
             }
 
-            if (!Merge(agent.AgentName, "agent_name", agent.AgentNameCamel, "agentName", out var agentName, out var nameField, out var conflict))
-            {
-                return conflict! with { Field = $"{field}.agentName" };
-            }
-
-            if (agentName is null)
-            {
-                return RequestError.Invalid($"{field}.agent_name", $"{field}.agent_name is required.");
-            }
-
-            if (!_agentNames.Contains(agentName))
-            {
-                return RequestError.Forbidden($"{field}.{nameField}", "Policy does not allow dispatching this agent.");
-            }
-
-            if (agent.Metadata is not null && CheckBlob(agent.Metadata, $"{field}.metadata", _options.MaxMetadataBytes) is { } badMetadata)
-            {
-                return badMetadata;
-            }
-
-            dispatches.Add(new RoomAgentDispatch { AgentName = agentName, Metadata = Empty(agent.Metadata) });
+            dispatches.Add(dispatch!);
         }
 
         config = new RoomConfiguration { Agents = dispatches };
         return null;
+    }
+
+    /// <summary>One agent entry: the agent must be one policy allows; the rest is checked for size and form only.</summary>
+    private RequestError? Dispatch(AgentDispatchBody agent, string field, out RoomAgentDispatch? dispatch)
+    {
+        dispatch = null;
+        if (!Merge(agent.AgentName, "agent_name", agent.AgentNameCamel, "agentName", out var agentName, out var nameField, out var conflict))
+        {
+            return conflict! with { Field = $"{field}.agentName" };
+        }
+
+        if (agentName is null)
+        {
+            // LiveKit dispatches an entry without a name to the agent registered without one (automatic dispatch).
+            if (!_options.AllowUnnamedAgentDispatch)
+            {
+                return RequestError.Forbidden($"{field}.agent_name",
+                    $"{field} names no agent, which would dispatch the automatic-dispatch agent; policy allows only named agents. Set agent_name (agentName in the client SDKs).");
+            }
+        }
+        else if (!_agentNames.Contains(agentName))
+        {
+            return RequestError.Forbidden($"{field}.{nameField}", "Policy does not allow dispatching this agent.");
+        }
+
+        if (agent.Metadata is not null && CheckBlob(agent.Metadata, $"{field}.metadata", _options.MaxMetadataBytes) is { } badMetadata)
+        {
+            return badMetadata;
+        }
+
+        var deployment = Empty(agent.Deployment);
+        if (deployment is not null && CheckDeployment(deployment, $"{field}.deployment") is { } badDeployment)
+        {
+            return badDeployment;
+        }
+
+        if (agent.Attributes is { Count: > 0 } attributes && CheckAttributes(attributes, $"{field}.attributes") is { } badAttributes)
+        {
+            return badAttributes;
+        }
+
+        if (!MergeRestartPolicy(agent, field, out var restartPolicy, out var badPolicy))
+        {
+            return badPolicy;
+        }
+
+        dispatch = new RoomAgentDispatch
+        {
+            AgentName = agentName,
+            Metadata = Empty(agent.Metadata),
+            RestartPolicy = restartPolicy,
+            Deployment = deployment,
+            Attributes = agent.Attributes is { Count: > 0 } ? agent.Attributes : null,
+        };
+        return null;
+    }
+
+    // LiveKit's server refuses a dispatch whose deployment is over 64 bytes or holds '_', whitespace or control bytes:
+    // https://github.com/livekit/protocol/blob/main/agent/environment.go (ValidateDeployment, MaxDeploymentLength).
+    internal const int MaxDeploymentBytes = 64;
+
+    private static RequestError? CheckDeployment(string deployment, string field)
+    {
+        if (!TextRules.Inspect(deployment, out var bytes, out var control) || control
+            || deployment.AsSpan().IndexOfAny(' ', '_') >= 0 || bytes > MaxDeploymentBytes)
+        {
+            return RequestError.Invalid(field, $"{field} must be at most {MaxDeploymentBytes} bytes of UTF-8 without '_', spaces or control characters.");
+        }
+
+        return null;
+    }
+
+    private static bool MergeRestartPolicy(AgentDispatchBody agent, string field, out JobRestartPolicy? policy, out RequestError? error)
+    {
+        policy = null;
+        error = ParseRestartPolicy(agent.RestartPolicy, $"{field}.restart_policy", out var snake);
+        JobRestartPolicy? camel = null;
+        error ??= ParseRestartPolicy(agent.RestartPolicyCamel, $"{field}.restartPolicy", out camel);
+        if (error is not null)
+        {
+            return false;
+        }
+
+        if (snake is not null && camel is not null && snake != camel)
+        {
+            error = RequestError.Invalid($"{field}.restartPolicy", $"{field}.restartPolicy conflicts with restart_policy; send one of them.");
+            return false;
+        }
+
+        policy = snake ?? camel;
+        return true;
+    }
+
+    /// <summary>The protobuf JSON forms of an enum: its value name or its number; null when absent.</summary>
+    private static RequestError? ParseRestartPolicy(JsonElement? value, string field, out JobRestartPolicy? policy)
+    {
+        policy = null;
+        if (value is not { } element || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            policy = element.ValueEquals("JRP_ON_FAILURE"u8) ? JobRestartPolicy.OnFailure
+                : element.ValueEquals("JRP_NEVER"u8) ? JobRestartPolicy.Never
+                : null;
+        }
+        else if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) && Enum.IsDefined((JobRestartPolicy)number))
+        {
+            policy = (JobRestartPolicy)number;
+        }
+
+        return policy is null ? RequestError.Invalid(field, $"{field} must be JRP_ON_FAILURE or JRP_NEVER (or 0 or 1).") : null;
     }
 
     private static RequestError? CheckPrivileged(Dictionary<string, JsonElement>? other, string prefix, bool refuseAll = false)

@@ -61,6 +61,12 @@ public sealed class TokenPolicyOptions
     /// <summary>Comma-separated agent names callers may dispatch through <c>room_config.agents</c>; empty = none.</summary>
     public string AllowedAgentNames { get; set; } = "";
 
+    /// <summary>
+    /// Whether a <c>room_config.agents</c> entry may name no agent. LiveKit dispatches such an entry to the agent
+    /// registered without a name (automatic dispatch), so it is an agent like any other and off unless allowed here.
+    /// </summary>
+    public bool AllowUnnamedAgentDispatch { get; set; }
+
     /// <summary>Requests with a larger body are refused with 413.</summary>
     public int MaxRequestBodyBytes { get; set; } = 64 * 1024;
 }

@@ -70,18 +70,36 @@ public sealed class RoomConfigBody
     public Dictionary<string, JsonElement>? Other { get; set; }
 }
 
+/// <summary>
+/// One <c>room_config.agents[]</c> entry: every field of the protocol's <c>RoomAgentDispatch</c>, under its proto
+/// name (what the clients send) and, where it differs, its JSON name (what protobuf JSON parsers also accept).
+/// Fields this service does not know (a newer protocol's) are skipped, as the clients' own decoders skip them:
+/// a dispatch grants the participant nothing.
+/// </summary>
+/// <remarks>
+/// Fields: https://github.com/livekit/protocol/blob/main/protobufs/livekit_agent_dispatch.proto (RoomAgentDispatch).
+/// </remarks>
 public sealed class AgentDispatchBody
 {
     [JsonPropertyName("agent_name")]
     public string? AgentName { get; set; }
 
-    /// <summary>The token's own camelCase spelling, which some clients send.</summary>
     [JsonPropertyName("agentName")]
     public string? AgentNameCamel { get; set; }
 
     [JsonPropertyName("metadata")]
     public string? Metadata { get; set; }
 
-    [JsonExtensionData]
-    public Dictionary<string, JsonElement>? Other { get; set; }
+    [JsonPropertyName("deployment")]
+    public string? Deployment { get; set; }
+
+    [JsonPropertyName("attributes")]
+    public Dictionary<string, string>? Attributes { get; set; }
+
+    /// <summary>The enum as protobuf JSON allows it: its value name (<c>"JRP_NEVER"</c>) or its number.</summary>
+    [JsonPropertyName("restart_policy")]
+    public JsonElement? RestartPolicy { get; set; }
+
+    [JsonPropertyName("restartPolicy")]
+    public JsonElement? RestartPolicyCamel { get; set; }
 }

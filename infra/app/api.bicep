@@ -39,6 +39,9 @@ param httpPerInstanceConcurrency int = 0
 @description('Application settings of the app itself (never a secret: the secret stays in Key Vault).')
 param appSettings object
 
+@description('Key Vault URI of the sandbox id secret; empty leaves the sandbox routes off (no Sandbox__Id setting).')
+param sandboxIdSecretUri string = ''
+
 resource storage 'Microsoft.Storage/storageAccounts@2026-09-01' existing = {
   name: storageAccountName
 }
@@ -77,6 +80,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
     httpsOnly: true
     clientCertEnabled: false
     publicNetworkAccess: 'Enabled'
+    // Key Vault references in app settings (Sandbox__Id) are resolved with the app's user-assigned identity.
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {
@@ -117,7 +122,9 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
   // FUNCTIONS_WORKER_RUNTIME / FUNCTIONS_EXTENSION_VERSION settings.
   resource settings 'config' = {
     name: 'appsettings'
-    properties: union(appSettings, {
+    properties: union(appSettings, empty(sandboxIdSecretUri) ? {} : {
+      Sandbox__Id: '@Microsoft.KeyVault(SecretUri=${sandboxIdSecretUri})'
+    }, {
       // Identity-based host storage: account endpoint plus the identity, no connection string or key.
       AzureWebJobsStorage__blobServiceUri: storage.properties.primaryEndpoints.blob
       AzureWebJobsStorage__credential: 'managedidentity'

@@ -21,6 +21,12 @@ param livekitApiKey string
 @secure()
 param livekitApiSecret string
 
+@secure()
+@description('The sandbox routes\' id; written as a secret only when set.')
+param sandboxId string = ''
+
+var sandboxSecretName = 'sandbox-id'
+
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
   location: location
@@ -62,6 +68,21 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   }
 }
 
+// The sandbox id is as public as a function key once shipped in an app, but it still never sits in a plain app setting.
+resource sandboxSecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = if (!empty(sandboxId)) {
+  parent: vault
+  name: sandboxSecretName
+  properties: {
+    value: sandboxId
+    contentType: 'text/plain'
+    attributes: {
+      enabled: true
+    }
+  }
+}
+
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output secretName string = secretName
+@description('Versionless URI of the sandbox id secret (the app follows rotations); the secret exists only when an id was set.')
+output sandboxIdSecretUri string = '${vault.properties.vaultUri}secrets/${sandboxSecretName}'
