@@ -21,7 +21,7 @@ public sealed class SandboxEndToEndTests(ClientWorkerFixture fixture) : IClassFi
         var details = AssertStatusAndJson(fixture.Worker, response, body, HttpStatusCode.OK);
         AssertNoStore(response);
         Assert.Equal(("lobby", "sam"), (details.GetProperty("roomName").GetString(), details.GetProperty("participantName").GetString()));
-        var claims = AssertValidToken(details.GetProperty("participantToken").GetString()!);
+        var claims = await AssertJudgedTokenAsync(details.GetProperty("participantToken").GetString()!);
         Assert.Equal(15 * 60, claims.GetProperty("exp").GetInt64() - claims.GetProperty("nbf").GetInt64());
     }
 
@@ -34,7 +34,7 @@ public sealed class SandboxEndToEndTests(ClientWorkerFixture fixture) : IClassFi
         var (response, body) = await SendAsync(fixture.Worker, request);
 
         var details = AssertStatusAndJson(fixture.Worker, response, body, HttpStatusCode.Created);
-        Assert.Equal("v2-user", AssertValidToken(details.GetProperty("participant_token").GetString()!).GetProperty("sub").GetString());
+        Assert.Equal("v2-user", (await AssertJudgedTokenAsync(details.GetProperty("participant_token").GetString()!)).GetProperty("sub").GetString());
     }
 
     [Theory]
