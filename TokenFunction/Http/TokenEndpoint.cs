@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -9,6 +10,7 @@ using TokenFunction.Auth;
 using TokenFunction.LiveKit;
 using TokenFunction.Policy;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Http;
 
@@ -38,8 +40,18 @@ public sealed class TokenEndpoint(
 
     public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape)
     {
+        var started = Stopwatch.GetTimestamp();
+        var response = await HandleCoreAsync(request, shape).ConfigureAwait(false);
+        TokenServiceTelemetry.RequestCompleted(RouteName(shape), (int)response.StatusCode, started);
+        return response;
+    }
+
+    private static string RouteName(EndpointShape shape) => shape == EndpointShape.Token ? "token" : "connection-details";
+
+    private async Task<HttpResponseData> HandleCoreAsync(HttpRequestData request, EndpointShape shape)
+    {
         ArgumentNullException.ThrowIfNull(request);
-        var route = shape == EndpointShape.Token ? "token" : "connection-details";
+        var route = RouteName(shape);
         var cancellationToken = request.FunctionContext.CancellationToken;
         try
         {
@@ -52,6 +64,7 @@ public sealed class TokenEndpoint(
             {
                 // The identity provider's keys cannot be read (the authenticator has logged why): not the caller's fault.
                 var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+                TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.IdentityProviderUnavailable);
                 var unavailable = await Problems.WriteAsync(request, 503, "Bearer tokens cannot be checked right now; retry later.").ConfigureAwait(false);
                 unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
                 return unavailable;
@@ -60,6 +73,7 @@ public sealed class TokenEndpoint(
             if (!authentication.Succeeded)
             {
                 EndpointLog.AuthenticationFailed(logger, route);
+                TokenServiceTelemetry.RequestRefused(route, 401, field: null);
                 var unauthorized = await Problems.WriteAsync(request, 401, authentication.FailureDetail ?? "Authentication failed.").ConfigureAwait(false);
                 unauthorized.Headers.TryAddWithoutValidation("WWW-Authenticate", authentication.WwwAuthenticate ?? "Bearer");
                 return unauthorized;
@@ -100,6 +114,7 @@ public sealed class TokenEndpoint(
             {
                 var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
                 EndpointLog.SecretUnavailable(logger, exception, route, seconds);
+                TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.SecretUnavailable);
                 var unavailable = await Problems.WriteAsync(request, 503, "The signing secret is not available right now; retry later.").ConfigureAwait(false);
                 unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
                 return unavailable;
@@ -107,6 +122,7 @@ public sealed class TokenEndpoint(
 
             var token = Sign(credentials, decision!);
             EndpointLog.TokenIssued(logger, route, decision!.Identity, decision.Room, (long)decision.Ttl.TotalSeconds);
+            TokenServiceTelemetry.TokenIssued(route, authentication.Caller is not null);
             return await WriteTokenAsync(request, shape, decision, token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -166,6 +182,7 @@ public sealed class TokenEndpoint(
     private async ValueTask<HttpResponseData> RefuseAsync(HttpRequestData request, string route, RequestError error)
     {
         EndpointLog.RequestRefused(logger, route, error.Status, error.Field);
+        TokenServiceTelemetry.RequestRefused(route, error.Status, error.Field);
         return await Problems.WriteAsync(request, error.Status, error.Detail, error.Field).ConfigureAwait(false);
     }
 
