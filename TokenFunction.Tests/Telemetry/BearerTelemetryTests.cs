@@ -8,7 +8,7 @@ namespace TokenFunction.Tests.Telemetry;
 [Collection(TelemetryTestGroup.Name)]
 public sealed class BearerTelemetryTests
 {
-    private const string Audience = "api://token-service";
+    private const string s_audience = "api://token-service";
     private static readonly IssuerKey s_key = IssuerKey.Rsa("rsa-telemetry");
     private static readonly IssuerKey s_rolled = IssuerKey.Rsa("rsa-rolled");
 
@@ -22,12 +22,12 @@ public sealed class BearerTelemetryTests
 
         await Fail(null);
         await Fail("Basic abc");
-        await Fail("Bearer " + issuer.CreateToken(s_key, Audience, notBefore: past, expires: past.AddHours(1)));
+        await Fail("Bearer " + issuer.CreateToken(s_key, s_audience, notBefore: past, expires: past.AddHours(1)));
         await Fail("Bearer " + issuer.CreateToken(s_key, "api://someone-else"));
-        await Fail("Bearer " + issuer.CreateToken(s_key, Audience, issuer: "https://127.0.0.1:1/other"));
-        await Fail("Bearer " + ForgedTokens.WithTamperedSignature(issuer.CreateToken(s_key, Audience)));
-        await Fail("Bearer " + issuer.CreateToken(s_rolled, Audience));
-        await Fail("Bearer " + issuer.CreateToken(s_key, Audience, new Dictionary<string, object> { ["name"] = "no sub" }));
+        await Fail("Bearer " + issuer.CreateToken(s_key, s_audience, issuer: "https://127.0.0.1:1/other"));
+        await Fail("Bearer " + ForgedTokens.WithTamperedSignature(issuer.CreateToken(s_key, s_audience)));
+        await Fail("Bearer " + issuer.CreateToken(s_rolled, s_audience));
+        await Fail("Bearer " + issuer.CreateToken(s_key, s_audience, new Dictionary<string, object> { ["name"] = "no sub" }));
 
         Assert.Equal(2, capture.Sum(Instruments.BearerFailures, (Tags.Reason, "missing")));
         foreach (var reason in new[] { "expired", "audience", "issuer", "signature", "unknown_key", "identity_claim" })
@@ -56,7 +56,7 @@ public sealed class BearerTelemetryTests
 
         using (var invocation = invocations.StartActivity("invocation")!)
         {
-            await harness.CallerAsync(issuer.CreateToken(s_key, Audience));
+            await harness.CallerAsync(issuer.CreateToken(s_key, s_audience));
             var reads = capture.Spans.Where(s => s.OperationName == Spans.MetadataFetch).ToList();
             Assert.Equal(2, reads.Count);   // discovery document and keys
             Assert.All(reads, s => Assert.Equal(invocation.SpanId, s.ParentSpanId));
@@ -64,7 +64,7 @@ public sealed class BearerTelemetryTests
 
         Assert.Equal(0, capture.Sum(Instruments.MetadataRefreshes));
         issuer.Publish(s_key, s_rolled);
-        await harness.CallerAsync(issuer.CreateToken(s_rolled, Audience));
+        await harness.CallerAsync(issuer.CreateToken(s_rolled, s_audience));
 
         Assert.Equal(1, capture.Sum(Instruments.MetadataRefreshes));
         Assert.Equal(4, capture.Spans.Count(s => s.OperationName == Spans.MetadataFetch));
