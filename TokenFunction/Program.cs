@@ -1,16 +1,14 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Auth;
 using TokenFunction.Policy;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 
-builder.Services
-    .AddApplicationInsightsTelemetryWorkerService()
-    .ConfigureFunctionsApplicationInsights();
+builder.Services.AddTokenServiceTelemetry(builder.Configuration);
 
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddKeyProvider(builder.Configuration);

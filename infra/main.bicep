@@ -144,6 +144,9 @@ param maxRequestBodyBytes int = 65536
 @description('Further app settings the service reads (TokenPolicy__*, Auth__*, KEY_VAULT_* tuning, ...), as NAME=value pairs separated by semicolons, e.g. TokenPolicy__MaxTtl=00:30:00;Auth__NameClaim=name. Settings this template manages win over entries here.')
 param extraAppSettings string = ''
 
+@description('E-mail address the alerts notify (azd: ALERT_EMAIL). Empty: the alerts and their action group exist, nobody is mailed.')
+param alertEmail string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -271,6 +274,31 @@ module api 'app/api.bicep' = {
   dependsOn: [
     rbac
   ]
+}
+
+// Operations: alerts on the app's metrics with an action group, and the workbook an operator opens first.
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupName: '${abbrs.insightsActionGroups}${resourceToken}'
+    alertNamePrefix: '${abbrs.insightsScheduledQueryRules}${resourceToken}-'
+    alertEmail: alertEmail
+    location: location
+    tags: tags
+  }
+}
+
+module workbook 'app/workbook.bicep' = {
+  name: 'workbook'
+  scope: rg
+  params: {
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    displayName: 'LiveKit token service (${environmentName})'
+    location: location
+    tags: tags
+  }
 }
 
 output AZURE_LOCATION string = location

@@ -617,13 +617,23 @@ internal static class InfraRules
             ["Microsoft.ManagedIdentity/userAssignedIdentities"] = "managedIdentityUserAssignedIdentities",
             ["Microsoft.OperationalInsights/workspaces"] = "operationalInsightsWorkspaces",
             ["Microsoft.Insights/components"] = "insightsComponents",
+            ["Microsoft.Insights/actionGroups"] = "insightsActionGroups",
+            ["Microsoft.Insights/scheduledQueryRules"] = "insightsScheduledQueryRules",
         };
         var snapshot = docs.Primary;
         foreach (var resource in Predicted(snapshot.Document).Where(r => At(r, "location") is not null))
         {
             var type = Str(resource, "type")!;
             var name = Str(resource, "name") ?? "";
-            if (!prefixes.TryGetValue(type, out var key) || Str(abbreviations, key) is not { } prefix)
+            if (string.Equals(type, "Microsoft.Insights/workbooks", StringComparison.OrdinalIgnoreCase))
+            {
+                // A workbook's name must be a GUID (learn.microsoft.com/azure/templates/microsoft.insights/workbooks).
+                if (!Guid.TryParse(name, out _))
+                {
+                    yield return $"workbook {name} must be named by a GUID";
+                }
+            }
+            else if (!prefixes.TryGetValue(type, out var key) || Str(abbreviations, key) is not { } prefix)
             {
                 yield return $"{type} has no abbreviation in abbreviations.json";
             }

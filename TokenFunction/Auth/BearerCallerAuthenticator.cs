@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using TokenFunction.Policy;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Auth;
 
@@ -80,7 +81,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
             metadataAddress,
             new OpenIdConnectConfigurationRetriever(),
-            new HttpDocumentRetriever(metadataClient ?? _ownedClient!) { RequireHttps = _options.RequireHttpsMetadata })
+            new TracedDocumentRetriever(new HttpDocumentRetriever(metadataClient ?? _ownedClient!) { RequireHttps = _options.RequireHttpsMetadata }))
         {
             AutomaticRefreshInterval = _options.MetadataAutomaticRefreshInterval,
             RefreshInterval = _options.MetadataRefreshInterval,
@@ -307,13 +308,31 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     };
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
-    private static partial void LogTokenRefused(ILogger logger, string reason);
+    private static partial void LogTokenRefusedCore(ILogger logger, string reason);
+
+    private static void LogTokenRefused(ILogger logger, string reason)
+    {
+        LogTokenRefusedCore(logger, reason);
+        TokenServiceTelemetry.BearerFailure(reason);
+    }
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Token request without a bearer token")]
-    private static partial void LogMissingToken(ILogger logger);
+    private static partial void LogMissingTokenCore(ILogger logger);
+
+    private static void LogMissingToken(ILogger logger)
+    {
+        LogMissingTokenCore(logger);
+        TokenServiceTelemetry.BearerFailure("missing");
+    }
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Unknown signing key: the identity provider's keys were refreshed")]
-    private static partial void LogKeysRefreshed(ILogger logger);
+    private static partial void LogKeysRefreshedCore(ILogger logger);
+
+    private static void LogKeysRefreshed(ILogger logger)
+    {
+        LogKeysRefreshedCore(logger);
+        TokenServiceTelemetry.MetadataRefreshForced();
+    }
 
     [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "The identity provider's metadata could not be read from {MetadataAddress}")]
     private static partial void LogMetadataUnavailable(ILogger logger, string metadataAddress, Exception exception);

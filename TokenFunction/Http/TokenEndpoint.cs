@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -9,6 +10,7 @@ using TokenFunction.Auth;
 using TokenFunction.LiveKit;
 using TokenFunction.Policy;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 
 namespace TokenFunction.Http;
 
@@ -39,8 +41,16 @@ public sealed class TokenEndpoint(
     public Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape) =>
         HandleAsync(request, shape, shape == EndpointShape.Token ? "token" : "connection-details", maxTtl: null);
 
-    /// <summary>As above, on the route named <paramref name="route"/> (for logs), with lifetimes capped at <paramref name="maxTtl"/>.</summary>
+    /// <summary>As above, on the route named <paramref name="route"/> (for logs and metrics), with lifetimes capped at <paramref name="maxTtl"/>.</summary>
     public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape, string route, TimeSpan? maxTtl)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var response = await HandleCoreAsync(request, shape, route, maxTtl).ConfigureAwait(false);
+        TokenServiceTelemetry.RequestCompleted(route, (int)response.StatusCode, started);
+        return response;
+    }
+
+    private async Task<HttpResponseData> HandleCoreAsync(HttpRequestData request, EndpointShape shape, string route, TimeSpan? maxTtl)
     {
         ArgumentNullException.ThrowIfNull(request);
         var cancellationToken = request.FunctionContext.CancellationToken;
@@ -55,6 +65,7 @@ public sealed class TokenEndpoint(
             {
                 // The identity provider's keys cannot be read (the authenticator has logged why): not the caller's fault.
                 var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
+                TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.IdentityProviderUnavailable);
                 var unavailable = await Problems.WriteAsync(request, 503, "Bearer tokens cannot be checked right now; retry later.").ConfigureAwait(false);
                 unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
                 return unavailable;
@@ -63,6 +74,7 @@ public sealed class TokenEndpoint(
             if (!authentication.Succeeded)
             {
                 EndpointLog.AuthenticationFailed(logger, route);
+                TokenServiceTelemetry.RequestRefused(route, authentication.FailureStatus, authentication.FailureField);
                 var unauthorized = await Problems.WriteAsync(request, authentication.FailureStatus, authentication.FailureDetail ?? "Authentication failed.", authentication.FailureField).ConfigureAwait(false);
                 unauthorized.Headers.TryAddWithoutValidation("WWW-Authenticate", authentication.WwwAuthenticate ?? "Bearer");
                 return unauthorized;
@@ -103,6 +115,7 @@ public sealed class TokenEndpoint(
             {
                 var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
                 EndpointLog.SecretUnavailable(logger, exception, route, seconds);
+                TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.SecretUnavailable);
                 var unavailable = await Problems.WriteAsync(request, 503, "The signing secret is not available right now; retry later.").ConfigureAwait(false);
                 unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
                 return unavailable;
@@ -111,6 +124,7 @@ public sealed class TokenEndpoint(
             var ttl = maxTtl is { } cap && cap < decision!.Ttl ? cap : decision!.Ttl;
             var token = Sign(credentials, decision, ttl);
             EndpointLog.TokenIssued(logger, route, decision.Identity, decision.Room, (long)ttl.TotalSeconds);
+            TokenServiceTelemetry.TokenIssued(route, authentication.Caller is not null);
             return await WriteTokenAsync(request, shape, decision, token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -170,6 +184,7 @@ public sealed class TokenEndpoint(
     private async ValueTask<HttpResponseData> RefuseAsync(HttpRequestData request, string route, RequestError error)
     {
         EndpointLog.RequestRefused(logger, route, error.Status, error.Field);
+        TokenServiceTelemetry.RequestRefused(route, error.Status, error.Field);
         return await Problems.WriteAsync(request, error.Status, error.Detail, error.Field).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,6 +31,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ITimer _timer;
+    private readonly IDisposable _gauges;
 
     // The whole pair is swapped as one object: a reader sees the old pair or the new one, never a mix.
     private volatile CacheEntry? _entry;
@@ -70,6 +72,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         _serveUntilTicks = ToTimestampTicks(settings.TimeToLive + settings.MaxStaleness);
         _timer = timeProvider.CreateTimer(
             static state => ((KeyVaultKeyProvider)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _gauges = ObserveGauges();
     }
 
     /// <summary>True while a pair is loaded and within its time to live plus the maximum staleness.</summary>
@@ -128,6 +131,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         }
 
         _timer.Dispose();
+        _gauges.Dispose();
         _shutdown.Cancel();
     }
 
@@ -220,9 +224,10 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private void StartFetch()
     {
         Task<ApiCredentials> fetch;
+        var span = StartFetchSpan();
         using (ExecutionContext.SuppressFlow())
         {
-            fetch = Task.Run(FetchAsync);
+            fetch = Task.Run(() => FetchAsync(span));
         }
 
         _inflight = fetch;
@@ -235,7 +240,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             TaskScheduler.Default);
     }
 
-    private async Task<ApiCredentials> FetchAsync()
+    private async Task<ApiCredentials> FetchAsync(Activity? span)
     {
         Exception failure;
         try
@@ -257,6 +262,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             }
 
             Rearm(_time.GetElapsedTime(now, entry.RefreshAt));
+            EndFetchSpan(span, failure: null);
             if (previous is null)
             {
                 LogLoaded(_logger, _secretName, version, _timeToLive);
@@ -264,12 +270,14 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             else if (!string.Equals(previous.Version, version, StringComparison.Ordinal))
             {
                 LogRotated(_logger, _secretName, version, previous.Version);
+                Telemetry.TokenServiceTelemetry.KeyPairRotated();
             }
 
             return credentials;
         }
         catch (OperationCanceledException) when (_shutdown.IsCancellationRequested)
         {
+            span?.Dispose();
             lock (_gate)
             {
                 _inflight = null;
@@ -294,6 +302,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         }
 
         Rearm(delay);
+        EndFetchSpan(span, failure);
         var reason = KeyVaultRetryAfter.Describe(failure);
         var cached = _entry;
         if (cached is not null && failedAt < cached.ServeUntil)

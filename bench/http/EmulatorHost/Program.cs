@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using TokenFunction.Tests.HostEmulator;
 
 // serve <appDir> <port>: run the worker behind the emulator until stdin closes or SIGTERM.
@@ -34,13 +37,29 @@ FunctionsHostEmulatorOptions Options(int port)
 
 if (args[0] == "serve")
 {
-    await using var emulator = await FunctionsHostEmulator.StartAsync(Options(number));
+    // BENCH_OTLP=1: the worker exports its telemetry (OTLP/HTTP) to a loopback sink in this process that accepts
+    // and discards it, so the overhead of collecting and exporting is measured without a real collector.
+    await using var sink = Environment.GetEnvironmentVariable("BENCH_OTLP") == "1" ? await OtlpSink.StartAsync() : null;
+    var serveOptions = Options(number);
+    if (sink is not null)
+    {
+        serveOptions.AppSettings["OTEL_EXPORTER_OTLP_ENDPOINT"] = sink.Endpoint;
+        serveOptions.AppSettings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        Console.WriteLine($"exporting telemetry to {sink.Endpoint}");
+    }
+
+    await using var emulator = await FunctionsHostEmulator.StartAsync(serveOptions);
     Console.WriteLine($"ready {emulator.BaseAddress} key={FunctionKey}");
     var stop = new TaskCompletionSource();
     using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
         System.Runtime.InteropServices.PosixSignal.SIGTERM, context => { context.Cancel = true; stop.TrySetResult(); });
     Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.TrySetResult(); };
     await stop.Task;
+    if (sink is not null)
+    {
+        Console.WriteLine($"otlp sink received {sink.Requests} requests, {sink.Bytes} bytes");
+    }
+
     return 0;
 }
 
@@ -76,3 +95,46 @@ for (var run = 0; run < number; run++)
 timings.Sort();
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"median {timings[timings.Count / 2]:0} ms"));
 return 0;
+
+/// <summary>A loopback OTLP/HTTP endpoint that counts and discards what it is sent.</summary>
+internal sealed class OtlpSink : IAsyncDisposable
+{
+    private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+    private long _requests;
+    private long _bytes;
+
+    private OtlpSink(Microsoft.AspNetCore.Builder.WebApplication app) => _app = app;
+
+    public string Endpoint => _app.Urls.Single();
+
+    public long Requests => Interlocked.Read(ref _requests);
+
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    public static async Task<OtlpSink> StartAsync()
+    {
+        var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var sink = new OtlpSink(app);
+        app.MapPost("/v1/{signal}", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        {
+            var buffer = new byte[16384];
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            Interlocked.Increment(ref sink._requests);
+            Interlocked.Add(ref sink._bytes, total);
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await app.StartAsync();
+        return sink;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
