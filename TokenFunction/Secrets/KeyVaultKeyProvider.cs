@@ -102,8 +102,10 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     }
 
     /// <summary>Loads the pair if nothing is cached yet; false when Key Vault could not be read (retries continue).</summary>
+    /// <remarks>The read starts even when <paramref name="cancellationToken"/> is already cancelled: it only ends the wait.</remarks>
     public async Task<bool> WarmUpAsync(CancellationToken cancellationToken)
     {
+        StartLoading();
         try
         {
             await GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
@@ -112,6 +114,21 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         catch (SecretUnavailableException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts the first read in the background unless a pair is cached, a read is in flight or a retry is pending; the
+    /// read's outcome arms the timer, so from here on the provider loads and refreshes without any request.
+    /// </summary>
+    internal void StartLoading()
+    {
+        lock (_gate)
+        {
+            if (_entry is null && _inflight is null && !_disposed && _time.GetTimestamp() >= _nextAttemptAt)
+            {
+                StartFetch();
+            }
         }
     }
 
