@@ -24,6 +24,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private readonly TimeSpan _timeToLive;
     private readonly TimeSpan _minBackoff;
     private readonly TimeSpan _maxBackoff;
+    private readonly TimeSpan _fetchTimeout;
     private readonly long _refreshAfterTicks;
     private readonly long _expireAfterTicks;
     private readonly long _serveUntilTicks;
@@ -65,6 +66,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         _timeToLive = settings.TimeToLive;
         _minBackoff = settings.MinBackoff;
         _maxBackoff = settings.MaxBackoff;
+        _fetchTimeout = settings.FetchTimeout;
         _refreshAfterTicks = ToTimestampTicks(settings.TimeToLive - settings.RefreshAhead);
         _expireAfterTicks = ToTimestampTicks(settings.TimeToLive);
         _serveUntilTicks = ToTimestampTicks(settings.TimeToLive + settings.MaxStaleness);
@@ -255,9 +257,14 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private async Task<ApiCredentials> FetchAsync()
     {
         Exception failure;
+
+        // One deadline for the whole read: the credential's token request (a managed-identity endpoint has its own
+        // retries and timeouts) and GetSecret. The SDK's NetworkTimeout bounds only one try of the latter.
+        using var deadline = new CancellationTokenSource(_fetchTimeout, _time);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _shutdown.Token);
         try
         {
-            var response = await _client.GetSecretAsync(_secretName, version: null, _shutdown.Token).ConfigureAwait(false);
+            var response = await _client.GetSecretAsync(_secretName, version: null, cancellation.Token).ConfigureAwait(false);
             var secret = response?.Value;
             var credentials = ToCredentials(secret);
             var version = secret!.Properties.Version;
@@ -293,6 +300,11 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             }
 
             throw;
+        }
+        catch (Exception exception) when (deadline.IsCancellationRequested)
+        {
+            // Whatever the SDK made of the cancellation (OperationCanceledException, AuthenticationFailedException, ...).
+            failure = new TimeoutException($"Key Vault secret '{_secretName}' could not be read within {_fetchTimeout}.", exception);
         }
         catch (Exception exception)
         {
