@@ -249,24 +249,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     // Caller holds _gate. Task.Run keeps the SDK call off the caller's stack and, because the fetch takes _gate to
     // publish its result, guarantees _inflight is assigned before the fetch can clear it.
-    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it.
-    private void StartFetch()
-    {
-        Task<ApiCredentials> fetch;
-        using (ExecutionContext.SuppressFlow())
-        {
-            fetch = Task.Run(FetchAsync);
-        }
-
-        _inflight = fetch;
-
-        // Background refreshes have no awaiter; observe their failure (already logged) so it is not reported unobserved.
-        _ = fetch.ContinueWith(
-            static t => _ = t.Exception,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
+    private void StartFetch() => _inflight = SharedFetch.Start(FetchAsync);
 
     private async Task<ApiCredentials> FetchAsync()
     {
