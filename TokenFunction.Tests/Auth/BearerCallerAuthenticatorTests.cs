@@ -347,14 +347,6 @@ public sealed class BearerCallerAuthenticatorTests
     }
 
     [Fact]
-    public void The_blocking_refresh_switch_is_on_in_the_test_process_and_the_function_app()
-    {
-        Assert.True(AppContext.TryGetSwitch(BearerCallerAuthenticator.BlockingRefreshSwitch, out var on) && on);
-        var appConfig = Path.Combine(AppContext.BaseDirectory, "TokenFunction.runtimeconfig.json");
-        Assert.Contains($"\"{BearerCallerAuthenticator.BlockingRefreshSwitch}\": true", File.ReadAllText(appConfig), StringComparison.Ordinal);
-    }
-
-    [Fact]
     public void Challenge_strips_characters_rfc_6750_does_not_allow()
     {
         Assert.Equal("Bearer error=\"invalid_token\", error_description=\"bad token\"", BearerChallenge.InvalidToken("bad \"to\\ken\"\r\n"));

@@ -75,7 +75,8 @@ public sealed class BearerEndpointTests
         var response = await harness.PostTokenAsync("{}", headers: ("Authorization", "Bearer " + issuer.CreateToken(s_key, s_audience)));
 
         EndpointAssert.Problem(response, 503);
-        Assert.Equal("5", response.Header("Retry-After"));
+        // The real next attempt: with nothing cached, 1 s after the first failed read (then 2, 4, ... s).
+        Assert.Equal("1", response.Header("Retry-After"));
     }
 
     private static BearerCallerAuthenticator Create(LocalOidcIssuer issuer, HttpClient? metadataClient) => new(

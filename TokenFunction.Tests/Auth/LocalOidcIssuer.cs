@@ -30,9 +30,12 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly X509Certificate2 _certificate;
     private volatile IssuerKey[] _published;
+    private readonly CancellationTokenSource _stopping = new();
     private int _discoveryRequests;
     private int _keysRequests;
     private readonly TaskCompletionSource _keysRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _requests;
+    private volatile IssuerOutage _outage;
 
     private LocalOidcIssuer(WebApplication app, X509Certificate2 certificate, IssuerKey[] keys)
     {
@@ -50,6 +53,19 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
 
     /// <summary>Completes at the first request for the published keys: a signal to wait on instead of polling.</summary>
     public Task KeysRequested => _keysRequested.Task;
+
+    /// <summary>Every request that reached the issuer, including those an outage failed or held.</summary>
+    public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>How the issuer answers from now on (discovery and keys alike).</summary>
+    public IssuerOutage Outage
+    {
+        get => _outage;
+        set => _outage = value;
+    }
+
+    /// <summary>Released once for each request that starts hanging (<see cref="IssuerOutage.Hanging"/>).</summary>
+    public SemaphoreSlim HangingRequests { get; } = new(0);
 
     public static Task<LocalOidcIssuer> StartAsync(params IssuerKey[] keys) => StartAsync(https: true, keys);
 
@@ -73,6 +89,29 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
         }));
         var app = builder.Build();
         var issuer = new LocalOidcIssuer(app, certificate, keys);
+        app.Use(async (context, next) =>
+        {
+            Interlocked.Increment(ref issuer._requests);
+            switch (issuer.Outage)
+            {
+                case IssuerOutage.Failing:
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    return;
+                case IssuerOutage.Hanging:
+                    issuer.HangingRequests.Release();
+                    using (var held = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, issuer._stopping.Token))
+                    {
+                        // Ends only when the client gives up or the issuer stops; no timer involved.
+                        await Task.Delay(Timeout.InfiniteTimeSpan, held.Token).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    }
+
+                    context.Abort();
+                    return;
+                default:
+                    await next(context);
+                    return;
+            }
+        });
 
         app.MapGet(s_tenantPath + "/.well-known/openid-configuration", () =>
         {
@@ -159,10 +198,24 @@ public sealed class LocalOidcIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
 
+}
+
+/// <summary>What <see cref="LocalOidcIssuer.Outage"/> makes the issuer do with each request.</summary>
+public enum IssuerOutage
+{
+    /// <summary>Serve discovery and keys.</summary>
+    None,
+
+    /// <summary>Answer 500 at once (not 503, which IdentityModel retries once by itself).</summary>
+    Failing,
+
+    /// <summary>Accept the request and never answer (until the client gives up or the issuer stops).</summary>
+    Hanging,
 }
 
 /// <summary>A signing key of the test issuer: the private half signs, the public half is published in the JWKS.</summary>

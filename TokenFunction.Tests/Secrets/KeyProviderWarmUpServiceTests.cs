@@ -60,4 +60,41 @@ public sealed class KeyProviderWarmUpServiceTests
         Assert.False(harness.Provider.IsReady);
         Assert.Equal(LogLevel.Warning, logger.LatestRecord.Level);
     }
+
+    [Fact]
+    public async Task AZeroWarmUpTimeoutDoesNotWaitButTheFirstReadStillStartsAtStartUp()
+    {
+        using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
+        var pending = harness.Pending();
+        var service = new KeyProviderWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+
+        var start = service.StartAsync(CancellationToken.None);
+
+        Assert.True(start.IsCompletedSuccessfully);
+        pending.SetResult(KeyVaultHarness.Ok("zero-warm-up-secret", "v1"));
+        await harness.SettleAsync();
+        Assert.True(harness.Provider.IsReady);
+        Assert.Equal("zero-warm-up-secret", harness.Hit().ApiSecret);
+        Assert.Equal(1, harness.Calls);
+    }
+
+    [Fact]
+    public async Task AZeroWarmUpTimeoutWithAFailingVaultKeepsRetryingWithoutARequest()
+    {
+        using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
+        harness.Fails(FakeResponse.Failure(503, "ServiceUnavailable"));
+        harness.ReturnsFromNowOn("zero-warm-up-retried", "v1");
+        var service = new KeyProviderWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+
+        await service.StartAsync(CancellationToken.None);
+        await harness.SettleAsync();
+        Assert.False(harness.Provider.IsReady);
+
+        // Health recovers on the retry timer alone: no token request is needed to start a read.
+        await harness.AdvanceAsync(harness.Options.MinBackoff);
+        Assert.True(harness.Provider.IsReady);
+        Assert.Equal(2, harness.Calls);
+    }
 }

@@ -15,21 +15,13 @@ namespace TokenFunction.Auth;
 /// </summary>
 public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, IDisposable
 {
-    /// <summary>
-    /// With this switch on (TokenFunction.csproj sets it in the runtime configuration, as IdentityModel reads it once at
-    /// first use), a refresh requested for an unknown <c>kid</c> completes before the retry, so the first token signed
-    /// with a rolled-over key already validates. Without it the refresh runs in the background and only later callers
-    /// see the new key. Refreshes stay rate-limited by <see cref="CallerAuthenticationOptions.MetadataRefreshInterval"/>.
-    /// </summary>
-    public const string BlockingRefreshSwitch = "Switch.Microsoft.IdentityModel.UpdateConfigAsBlocking";
-
     private const int s_maxIdentityLength = 256;
     private static readonly TimeSpan s_metadataTimeout = TimeSpan.FromSeconds(10);
 
     private readonly CallerAuthenticationOptions _options;
     private readonly ILogger _logger;
     private readonly HttpClient? _ownedClient;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly IssuerMetadataCache _metadata;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly string[] _audiences;
     private readonly string[] _algorithms;
@@ -52,6 +44,13 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     /// loopback issuer's self-signed certificate and nothing else.
     /// </param>
     public BearerCallerAuthenticator(IOptions<CallerAuthenticationOptions> options, ILogger<BearerCallerAuthenticator> logger, HttpClient? metadataClient)
+        : this(options, logger, metadataClient, timeProvider: null)
+    {
+    }
+
+    /// <param name="timeProvider">The clock for metadata refreshes and their timeouts; null for the system clock.</param>
+    public BearerCallerAuthenticator(
+        IOptions<CallerAuthenticationOptions> options, ILogger<BearerCallerAuthenticator> logger, HttpClient? metadataClient, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -78,14 +77,14 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
             };
         }
 
-        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
+        _metadata = new IssuerMetadataCache(
             metadataAddress,
-            new OpenIdConnectConfigurationRetriever(),
-            new TracedDocumentRetriever(new HttpDocumentRetriever(metadataClient ?? _ownedClient!) { RequireHttps = _options.RequireHttpsMetadata }))
-        {
-            AutomaticRefreshInterval = _options.MetadataAutomaticRefreshInterval,
-            RefreshInterval = _options.MetadataRefreshInterval,
-        };
+            new TracedDocumentRetriever(new HttpDocumentRetriever(metadataClient ?? _ownedClient!) { RequireHttps = _options.RequireHttpsMetadata }),
+            _options.MetadataRefreshInterval,
+            _options.MetadataAutomaticRefreshInterval,
+            s_metadataTimeout,
+            timeProvider ?? TimeProvider.System,
+            logger);
     }
 
     public bool IsEnabled => true;
@@ -106,14 +105,14 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
             return CallerAuthenticationResult.Failure("The Authorization header must use the Bearer scheme.", BearerChallenge.Missing);
         }
 
-        var snapshot = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+        var snapshot = await GetSnapshotAsync(stale: null, cancellationToken).ConfigureAwait(false);
         var result = await _handler.ValidateTokenAsync(token, snapshot.Parameters).ConfigureAwait(false);
         if (!result.IsValid && result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // The issuer may have rolled its keys since we cached them. RequestRefresh is rate-limited, so made-up kids
-            // cannot turn into a stream of requests to the identity provider.
-            _metadata.RequestRefresh();
-            var refreshed = await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            // The issuer may have rolled its keys since we cached them. Refreshes are rate-limited from the last attempt
+            // (IssuerMetadataCache), so made-up kids cannot turn into a stream of requests to the identity provider,
+            // even while it fails; meanwhile such tokens get 503 with the time to the next attempt.
+            var refreshed = await GetSnapshotAsync(snapshot.Configuration, cancellationToken).ConfigureAwait(false);
             if (!ReferenceEquals(refreshed, snapshot))
             {
                 LogKeysRefreshed(_logger);
@@ -139,7 +138,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     {
         try
         {
-            await GetSnapshotAsync(cancellationToken).ConfigureAwait(false);
+            await GetSnapshotAsync(stale: null, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (CallerAuthenticationUnavailableException)
@@ -148,7 +147,11 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         }
     }
 
-    public void Dispose() => _ownedClient?.Dispose();
+    public void Dispose()
+    {
+        _metadata.Dispose();
+        _ownedClient?.Dispose();
+    }
 
     private CallerAuthenticationResult Bind(JsonWebToken jwt)
     {
@@ -254,18 +257,13 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         return token.Length > 0;
     }
 
-    private async ValueTask<ValidationSnapshot> GetSnapshotAsync(CancellationToken cancellationToken)
+    // stale: the configuration a token named an unknown key against (asks for a refresh), or null.
+    // Both throw CallerAuthenticationUnavailableException (logged once per failed read) while the issuer cannot be read.
+    private async ValueTask<ValidationSnapshot> GetSnapshotAsync(OpenIdConnectConfiguration? stale, CancellationToken cancellationToken)
     {
-        OpenIdConnectConfiguration configuration;
-        try
-        {
-            configuration = await _metadata.GetConfigurationAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (InvalidOperationException ex)
-        {
-            LogMetadataUnavailable(_logger, _metadata.MetadataAddress, ex);
-            throw new CallerAuthenticationUnavailableException("The identity provider's signing keys could not be read; try again shortly.", ex);
-        }
+        var configuration = stale is null
+            ? await _metadata.GetConfigurationAsync(cancellationToken).ConfigureAwait(false)
+            : await _metadata.RefreshAsync(stale, cancellationToken).ConfigureAwait(false);
 
         var snapshot = _snapshot;
         if (snapshot is not null && ReferenceEquals(snapshot.Configuration, configuration))
@@ -333,9 +331,6 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         LogKeysRefreshedCore(logger);
         TokenServiceTelemetry.MetadataRefreshForced();
     }
-
-    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "The identity provider's metadata could not be read from {MetadataAddress}")]
-    private static partial void LogMetadataUnavailable(ILogger logger, string metadataAddress, Exception exception);
 
     private sealed record ValidationSnapshot(OpenIdConnectConfiguration Configuration, TokenValidationParameters Parameters);
 }

@@ -7,7 +7,8 @@ namespace TokenFunction.Secrets;
 /// <summary>
 /// Loads the key pair while the host starts, so the first request rarely waits on Key Vault. Waits at most
 /// <see cref="KeyVaultKeyProviderOptions.WarmUpTimeout"/>: a vault that is down must not keep the app from starting
-/// (health then reports not ready and the provider keeps retrying on its own).
+/// (health then reports not ready and the provider keeps retrying on its own). A timeout of zero means no wait at all:
+/// the first read still starts here, so the pair loads (and failures are retried) without waiting for a request.
 /// </summary>
 internal sealed partial class KeyProviderWarmUpService(
     KeyVaultKeyProvider provider,
@@ -18,6 +19,13 @@ internal sealed partial class KeyProviderWarmUpService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var timeout = options.Value.WarmUpTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            provider.StartLoading();
+            LogNotWaiting(logger);
+            return;
+        }
+
         using var deadline = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         bool loaded;
@@ -42,4 +50,8 @@ internal sealed partial class KeyProviderWarmUpService(
         "The LiveKit key pair was not loaded from Key Vault within {Timeout} of start-up; starting anyway. "
         + "Token requests answer 503 until it loads; the provider keeps retrying.")]
     private static partial void LogNotWarm(ILogger logger, TimeSpan timeout);
+
+    [LoggerMessage(2, LogLevel.Information,
+        "KEY_VAULT_WARMUP_TIMEOUT_SECONDS is 0: starting without waiting for the LiveKit key pair, which loads in the background.")]
+    private static partial void LogNotWaiting(ILogger logger);
 }

@@ -10,13 +10,16 @@ namespace TokenFunction.Secrets;
 /// cached so that Key Vault is read once per refresh, never once per request.
 /// </summary>
 /// <remarks>
-/// A cached hit before the refresh point is two volatile reads, completed synchronously without allocating; the
-/// provider's timer (from the <see cref="TimeProvider"/>) marks the pair due, after which hits also read the clock.
-/// Everything else (refresh ahead of expiry, single flight, stale-if-error, backoff honouring <c>Retry-After</c>,
+/// A cached hit before the refresh point is a volatile read, one cheap clock read and a compare, completed
+/// synchronously without allocating; from the refresh point on, hits read the precise clock and nothing is served past
+/// TTL + max staleness, whatever the timers do (they only start refreshes early). Everything else (refresh ahead of expiry, single flight, stale-if-error, backoff honouring <c>Retry-After</c>,
 /// retrying until Key Vault answers) happens off the request path, in one shared fetch at a time.
 /// </remarks>
 public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 {
+    // Far more than a coarse clock's tick (1-16 ms), far less than any refresh window (the TTL is at least 1 s).
+    private static readonly TimeSpan s_coarseMargin = TimeSpan.FromMilliseconds(50);
+
     private readonly SecretClient _client;
     private readonly TimeProvider _time;
     private readonly ILogger<KeyVaultKeyProvider> _logger;
@@ -25,9 +28,12 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private readonly TimeSpan _timeToLive;
     private readonly TimeSpan _minBackoff;
     private readonly TimeSpan _maxBackoff;
+    private readonly TimeSpan _fetchTimeout;
     private readonly long _refreshAfterTicks;
     private readonly long _expireAfterTicks;
     private readonly long _serveUntilTicks;
+    private readonly bool _coarseHitClock;
+    private readonly long _hitWindow;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _shutdown = new();
     private readonly ITimer _timer;
@@ -67,9 +73,18 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         _timeToLive = settings.TimeToLive;
         _minBackoff = settings.MinBackoff;
         _maxBackoff = settings.MaxBackoff;
+        _fetchTimeout = settings.FetchTimeout;
         _refreshAfterTicks = ToTimestampTicks(settings.TimeToLive - settings.RefreshAhead);
         _expireAfterTicks = ToTimestampTicks(settings.TimeToLive);
         _serveUntilTicks = ToTimestampTicks(settings.TimeToLive + settings.MaxStaleness);
+
+        // The system clock (Stopwatch) costs 30-60 ns a read on this project's VMs, ten times a whole cached hit, so with
+        // it the hit path reads Environment.TickCount64 (milliseconds; CLOCK_MONOTONIC_COARSE on Linux): a few ns, but up
+        // to one scheduler tick behind, so its window closes s_coarseMargin early. Other clocks (tests) are read directly.
+        _coarseHitClock = ReferenceEquals(timeProvider, TimeProvider.System);
+        _hitWindow = _coarseHitClock
+            ? (long)(settings.TimeToLive - settings.RefreshAhead - s_coarseMargin).TotalMilliseconds
+            : _refreshAfterTicks;
         _timer = timeProvider.CreateTimer(
             static state => ((KeyVaultKeyProvider)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _gauges = ObserveGauges();
@@ -86,8 +101,8 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         var entry = _entry;
         if (entry is not null)
         {
-            // Until the refresh timer marks the entry due, a hit needs no clock read (which costs more than the rest).
-            if (!entry.Due)
+            // Before the refresh point: one cheap clock read, so no timer can keep a pair in use past its deadline.
+            if (HitClock() < entry.HitUntil)
             {
                 return new ValueTask<ApiCredentials>(entry.Credentials);
             }
@@ -96,7 +111,11 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             if (now < entry.ServeUntil)
             {
                 // Due for refresh, expired, or Key Vault failing: the caller still gets the cached pair at once.
-                RefreshInBackground(now);
+                if (now >= entry.RefreshAt)
+                {
+                    RefreshInBackground(now);
+                }
+
                 return new ValueTask<ApiCredentials>(entry.Credentials);
             }
         }
@@ -105,8 +124,10 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     }
 
     /// <summary>Loads the pair if nothing is cached yet; false when Key Vault could not be read (retries continue).</summary>
+    /// <remarks>The read starts even when <paramref name="cancellationToken"/> is already cancelled: it only ends the wait.</remarks>
     public async Task<bool> WarmUpAsync(CancellationToken cancellationToken)
     {
+        StartLoading();
         try
         {
             await GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
@@ -115,6 +136,21 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         catch (SecretUnavailableException)
         {
             return false;
+        }
+    }
+
+    /// <summary>
+    /// Starts the first read in the background unless a pair is cached, a read is in flight or a retry is pending; the
+    /// read's outcome arms the timer, so from here on the provider loads and refreshes without any request.
+    /// </summary>
+    internal void StartLoading()
+    {
+        lock (_gate)
+        {
+            if (_entry is null && _inflight is null && !_disposed && _time.GetTimestamp() >= _nextAttemptAt)
+            {
+                StartFetch();
+            }
         }
     }
 
@@ -202,13 +238,10 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         return new ValueTask<ApiCredentials>(fetch.WaitAsync(cancellationToken));
     }
 
+    // The timer only starts refreshes and retries (firing a little early or late changes nothing else): what may be
+    // served is decided by the clock on every read.
     private void OnTimer()
     {
-        if (_entry is { } entry && _time.GetTimestamp() >= entry.RefreshAt)
-        {
-            entry.Due = true;
-        }
-
         lock (_gate)
         {
             if (_inflight is null && !_disposed)
@@ -220,37 +253,31 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     // Caller holds _gate. Task.Run keeps the SDK call off the caller's stack and, because the fetch takes _gate to
     // publish its result, guarantees _inflight is assigned before the fetch can clear it.
-    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it.
+    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it: its span
+    // is started here, as the starting request's child, and the fetch itself runs outside that request's context.
     private void StartFetch()
     {
-        Task<ApiCredentials> fetch;
         var span = StartFetchSpan();
-        using (ExecutionContext.SuppressFlow())
-        {
-            fetch = Task.Run(() => FetchAsync(span));
-        }
-
-        _inflight = fetch;
-
-        // Background refreshes have no awaiter; observe their failure (already logged) so it is not reported unobserved.
-        _ = fetch.ContinueWith(
-            static t => _ = t.Exception,
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
+        _inflight = SharedFetch.Start(() => FetchAsync(span));
     }
 
     private async Task<ApiCredentials> FetchAsync(Activity? span)
     {
         Exception failure;
+
+        // One deadline for the whole read: the credential's token request (a managed-identity endpoint has its own
+        // retries and timeouts) and GetSecret. The SDK's NetworkTimeout bounds only one try of the latter.
+        using var deadline = new CancellationTokenSource(_fetchTimeout, _time);
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, _shutdown.Token);
         try
         {
-            var response = await _client.GetSecretAsync(_secretName, version: null, _shutdown.Token).ConfigureAwait(false);
+            var response = await _client.GetSecretAsync(_secretName, version: null, cancellation.Token).ConfigureAwait(false);
             var secret = response?.Value;
             var credentials = ToCredentials(secret);
             var version = secret!.Properties.Version;
             var now = _time.GetTimestamp();
-            var entry = new CacheEntry(credentials, version, now + _refreshAfterTicks, now + _expireAfterTicks, now + _serveUntilTicks);
+            var entry = new CacheEntry(
+                credentials, version, HitClock() + _hitWindow, now + _refreshAfterTicks, now + _expireAfterTicks, now + _serveUntilTicks);
             CacheEntry? previous;
             lock (_gate)
             {
@@ -284,6 +311,11 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             }
 
             throw;
+        }
+        catch (Exception exception) when (deadline.IsCancellationRequested)
+        {
+            // Whatever the SDK made of the cancellation (OperationCanceledException, AuthenticationFailedException, ...).
+            failure = new TimeoutException($"Key Vault secret '{_secretName}' could not be read within {_fetchTimeout}.", exception);
         }
         catch (Exception exception)
         {
@@ -369,23 +401,25 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
     private static SecretUnavailableException Unavailable(TimeSpan retryAfter, Exception? failure) =>
         new("The LiveKit signing secret could not be read from Key Vault.", retryAfter, failure);
 
+    private long HitClock() => _coarseHitClock ? Environment.TickCount64 : _time.GetTimestamp();
+
     private long ToTimestampTicks(TimeSpan span) =>
         (long)(span.Ticks * ((double)_time.TimestampFrequency / TimeSpan.TicksPerSecond));
 
-    private sealed class CacheEntry(ApiCredentials credentials, string? version, long refreshAt, long expiresAt, long serveUntil)
+    private sealed class CacheEntry(ApiCredentials credentials, string? version, long hitUntil, long refreshAt, long expiresAt, long serveUntil)
     {
         public ApiCredentials Credentials { get; } = credentials;
 
         public string? Version { get; } = version;
+
+        /// <summary>Until then (on the hit clock) a hit needs nothing else: at or before <see cref="RefreshAt"/>.</summary>
+        public long HitUntil { get; } = hitUntil;
 
         public long RefreshAt { get; } = refreshAt;
 
         public long ExpiresAt { get; } = expiresAt;
 
         public long ServeUntil { get; } = serveUntil;
-
-        /// <summary>Set by the timer at <see cref="RefreshAt"/>; from then on every hit checks the clock.</summary>
-        public volatile bool Due;
     }
 
     [LoggerMessage(1, LogLevel.Information,

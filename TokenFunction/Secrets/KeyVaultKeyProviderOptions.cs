@@ -37,7 +37,7 @@ public sealed class KeyVaultKeyProviderOptions
     /// <summary>The longest computed retry delay. A longer <c>Retry-After</c> from Key Vault is still honoured.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Bounds one Key Vault read (the SDK's network timeout).</summary>
+    /// <summary>Bounds one whole Key Vault read: the credential's token request and <c>GetSecret</c> together.</summary>
     public TimeSpan FetchTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long start-up waits for the first read before the host starts anyway.</summary>

@@ -20,7 +20,8 @@ internal sealed class KeyVaultHarness : IDisposable
     private readonly List<(int Count, TaskCompletionSource Reached)> _callWaiters = [];
     private int _calls;
 
-    public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null)
+    /// <param name="clock">Wraps the fake clock, e.g. in one whose timers misbehave; the provider then uses that.</param>
+    public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
     {
         Options = new KeyVaultKeyProviderOptions
         {
@@ -48,7 +49,7 @@ internal sealed class KeyVaultHarness : IDisposable
 
                 return (next ?? Otherwise)(cancellationToken);
             });
-        Provider = new KeyVaultKeyProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), Time, Logger);
+        Provider = new KeyVaultKeyProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), clock?.Invoke(Time) ?? Time, Logger);
     }
 
     public Mock<SecretClient> Client { get; } = new(MockBehavior.Strict);
