@@ -60,7 +60,8 @@ public sealed class TelemetryPrivacyTests
 
         // Bearer mode against the loopback issuer: good and bad tokens for a sentinel subject.
         await using var issuer = await LocalOidcIssuer.StartAsync(s_key);
-        using var bearer = new BearerCallerAuthenticatorTests.Harness(issuer);
+        // The sentinel metadata must reach the token (and so every place it could leak from): bearer callers may set it.
+        using var bearer = new BearerCallerAuthenticatorTests.Harness(issuer, o => o.AllowCallerMetadata = true);
         var good = issuer.CreateToken(s_key, s_audience, new Dictionary<string, object> { ["sub"] = subject, ["name"] = name });
         var bad = ForgedTokens.WithTamperedSignature(good);
         using (var endpoint = new EndpointHarness(authenticator: bearer.Authenticator, keyProvider: vault.Provider))

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.IdentityModel.Protocols;
+using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Auth;
@@ -12,7 +13,8 @@ internal sealed class TracedDocumentRetriever(IDocumentRetriever inner) : IDocum
 {
     public async Task<string> GetDocumentAsync(string address, CancellationToken cancel)
     {
-        using var span = TokenServiceTelemetry.StartSpan(TokenServiceTelemetry.Spans.MetadataFetch, Activity.Current?.Context ?? default);
+        // Reads run inside the metadata cache's shared fetch, outside the invocation's context: SharedFetch says whose.
+        using var span = TokenServiceTelemetry.StartSpan(TokenServiceTelemetry.Spans.MetadataFetch, Activity.Current?.Context ?? SharedFetch.StartedFor);
         try
         {
             return await inner.GetDocumentAsync(address, cancel).ConfigureAwait(false);

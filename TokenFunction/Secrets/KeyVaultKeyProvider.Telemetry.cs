@@ -17,18 +17,6 @@ public sealed partial class KeyVaultKeyProvider
         _ => TokenServiceTelemetry.Outcomes.Failed,
     };
 
-    /// <summary>
-    /// Starts the fetch's span as a child of the invocation that asked for it (a root for timer refreshes), then puts
-    /// the caller's own span back: the fetch is shared, so the request must not carry on inside it.
-    /// </summary>
-    private static Activity? StartFetchSpan()
-    {
-        var caller = Activity.Current;
-        var span = TokenServiceTelemetry.StartSpan(TokenServiceTelemetry.Spans.KeyVaultFetch, caller?.Context ?? default);
-        Activity.Current = caller;
-        return span;
-    }
-
     private static void EndFetchSpan(Activity? span, Exception? failure)
     {
         var outcome = FetchOutcome(failure);

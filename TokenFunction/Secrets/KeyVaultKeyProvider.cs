@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Azure.Security.KeyVault.Secrets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -253,17 +252,15 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
 
     // Caller holds _gate. Task.Run keeps the SDK call off the caller's stack and, because the fetch takes _gate to
     // publish its result, guarantees _inflight is assigned before the fetch can clear it.
-    // The fetch is shared, so it must not run inside (and be traced as part of) whichever request started it: its span
-    // is started here, as the starting request's child, and the fetch itself runs outside that request's context.
-    private void StartFetch()
-    {
-        var span = StartFetchSpan();
-        _inflight = SharedFetch.Start(() => FetchAsync(span));
-    }
+    private void StartFetch() => _inflight = SharedFetch.Start(FetchAsync);
 
-    private async Task<ApiCredentials> FetchAsync(Activity? span)
+    private async Task<ApiCredentials> FetchAsync()
     {
         Exception failure;
+
+        // The fetch is shared and runs outside the context of the request that started it; its span is still that
+        // request's child (a root for a timer's refresh).
+        var span = Telemetry.TokenServiceTelemetry.StartSpan(Telemetry.TokenServiceTelemetry.Spans.KeyVaultFetch, SharedFetch.StartedFor);
 
         // One deadline for the whole read: the credential's token request (a managed-identity endpoint has its own
         // retries and timeouts) and GetSecret. The SDK's NetworkTimeout bounds only one try of the latter.
