@@ -110,6 +110,10 @@ internal sealed partial class OpenApiContract
         operation.Security is { Count: > 0 } alternatives
         && alternatives.All(requirement => requirement.Keys.Any(scheme => s_functionKeySchemes.Contains(scheme.Reference.Id ?? "")));
 
+    /// <summary>Whether any security alternative of the operation includes a function key.</summary>
+    public static bool MentionsFunctionKey(OpenApiOperation operation) =>
+        operation.Security?.Any(requirement => requirement.Keys.Any(scheme => s_functionKeySchemes.Contains(scheme.Reference.Id ?? ""))) == true;
+
     public (string? Template, OpenApiOperation? Operation) Find(string method, string path)
     {
         foreach (var (template, item) in Document.Paths)

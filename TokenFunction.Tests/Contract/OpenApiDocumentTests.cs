@@ -63,6 +63,28 @@ public sealed class OpenApiDocumentTests
         Assert.NotEmpty(OpenApiContract.Evaluate(schema, JsonDocument.Parse("""{"room_config":{"agents":[{"attributes":{"k":1}}]}}""").RootElement));
     }
 
+    [Theory]
+    [InlineData("""{"agentName":"a","restartPolicy":"JRP_NEVER"}""", true)]
+    [InlineData("""{"agent_name":"a","restartPolicy":0}""", true)]
+    [InlineData("""{"agent_name":"a","deployment":"prod-eu.2"}""", true)]
+    [InlineData("""{"agent_name":"a","restartPolicy":2}""", false)]
+    [InlineData("""{"agent_name":"a","deployment":"prod_eu"}""", false)]
+    [InlineData("""{"agent_name":"a","deployment":"prod eu"}""", false)]
+    [InlineData("""{"agent_name":"a","deployment":"prod\teu"}""", false)]
+    [InlineData("""{"agent_name":"a","deployment":"0123456789012345678901234567890123456789012345678901234567890123x"}""", false)]
+    public void The_agent_schema_takes_the_camel_case_spellings_and_the_deployments_LiveKit_accepts(string agent, bool valid)
+    {
+        // Every route that reads the token request shares the schema: the standard endpoint and the v2 sandbox.
+        foreach (var path in new[] { "/api/token", "/api/v2/sandbox/connection-details" })
+        {
+            var schema = s_contract.SchemaFor($"{path} request", s_contract.Document.Paths[path].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Schema!);
+
+            var errors = OpenApiContract.Evaluate(schema, JsonDocument.Parse($$$"""{"room_config":{"agents":[{{{agent}}}]}}""").RootElement).ToList();
+
+            Assert.True(errors.Count == 0 == valid, $"{path} {agent}: {string.Join("; ", errors)}");
+        }
+    }
+
     public static TheoryData<string, string, int, string?, string, string[], string> Nonconforming() => new()
     {
         { "POST", "/api/token", 201, "application/json", """{"server_url":"ws://x","room_name":"r","participant_identity":"i","participant_name":"n"}""", ["Cache-Control: no-store"], "participant_token" },
@@ -79,6 +101,11 @@ public sealed class OpenApiDocumentTests
         { "GET", "/api/health", 401, null, "", [], "401" },
         { "POST", "/api/v3/anything", 200, "application/json", "{}", [], "not in openapi.yaml" },
         { "DELETE", "/api/token", 200, "application/json", "{}", [], "not in openapi.yaml" },
+        { "POST", "/api/sandbox/connection-details", 401, null, "", [], "empty body" },
+        { "POST", "/api/v2/sandbox/connection-details", 401, "application/problem+json", Problem(401, "room_name"), ["Cache-Control: no-store"], "field" },
+        { "POST", "/api/v2/sandbox/connection-details", 404, "application/problem+json", Problem(404, field: null), [], "body" },
+        { "POST", "/api/sandbox/connection-details", 201, "application/json", Token("ws://x"), ["Cache-Control: no-store"], "201" },
+        { "POST", "/api/token", 404, null, "", [], "404" },
     };
 
     [Theory]
@@ -99,6 +126,12 @@ public sealed class OpenApiDocumentTests
         { "POST", "/api/token", 413, "application/problem+json", Problem(413, "body"), ["Cache-Control: no-store"] },
         { "GET", "/api/health", 503, "application/problem+json", Problem(503, field: null), ["Cache-Control: no-store", "Retry-After: 5"] },
         { "GET", "/api/nope", 404, null, "", [] },
+        { "POST", "/api/sandbox/connection-details", 404, null, "", [] },
+        { "POST", "/api/v2/sandbox/connection-details", 404, null, "", [] },
+        { "POST", "/api/v2/sandbox/connection-details", 401, "application/problem+json", Problem(401, "X-Sandbox-ID"), ["Cache-Control: no-store"] },
+        { "POST", "/api/v2/sandbox/connection-details", 401, "application/problem+json", Problem(401, field: null), ["Cache-Control: no-store", "WWW-Authenticate: Bearer"] },
+        { "POST", "/api/v2/sandbox/connection-details", 201, "application/json", Token("wss://x.livekit.cloud"), ["Cache-Control: no-store"] },
+        { "POST", "/api/token", 403, "application/problem+json", Problem(403, "token.scp"), ["Cache-Control: no-store", "WWW-Authenticate: Bearer error=\"insufficient_scope\""] },
     };
 
     [Theory]

@@ -65,6 +65,7 @@ internal static class EndToEndHttp
     private static readonly Dictionary<HttpStatusCode, string> s_problemTypes = new()
     {
         [HttpStatusCode.BadRequest] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.1",
+        [HttpStatusCode.Unauthorized] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.2",
         [HttpStatusCode.Forbidden] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.4",
         [HttpStatusCode.RequestEntityTooLarge] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.14",
         [HttpStatusCode.UnsupportedMediaType] = "https://www.rfc-editor.org/rfc/rfc9110#section-15.5.16",

@@ -3,6 +3,7 @@ using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.Fakes;
 
 namespace TokenFunction.Tests.Endpoint;
@@ -139,7 +140,7 @@ public sealed class SandboxRouteTests
         var request = FakeHttpRequestData.Create("POST", path + query, body, "application/json", headers.Select(h => KeyValuePair.Create(h.Name, h.Value)), new FakeFunctionContext(harness.Services));
         var functions = new SandboxFunctions(harness.Services.GetRequiredService<TokenEndpoint>(), harness.Services.GetRequiredService<SandboxGate>());
         var response = version == "v1" ? await functions.RunV1(request) : await functions.RunV2(request);
-        return (FakeHttpResponseData)response;
+        return ((FakeHttpResponseData)response).Checked("POST", path);
     }
 
     /// <summary>Bearer mode with no bearer token presented, as <c>BearerCallerAuthenticator</c> answers it.</summary>

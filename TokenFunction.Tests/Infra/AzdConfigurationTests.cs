@@ -111,7 +111,9 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     {
         var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
         var deploy = File.ReadAllText(RepoLayout.PathOf(".github", "workflows", "deploy.yml"));
-        var pipeline = Yaml.Strings(Yaml.Load("azure.yaml"), "pipeline", "variables").ToList();
+        var azure = Yaml.Load("azure.yaml");
+        var pipeline = Yaml.Strings(azure, "pipeline", "variables").ToList();
+        var secrets = Yaml.Strings(azure, "pipeline", "secrets").ToList();
         var variables = ParametersFile().Select(p => EnvReference().Match(Arm.Str(p.Value, "value") ?? "").Groups["name"].Value)
             .Where(v => v is not ("AZURE_ENV_NAME" or "AZURE_LOCATION" or "AZURE_PRINCIPAL_ID"))
             .ToList();
@@ -120,7 +122,10 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
         Assert.All(variables, v => Assert.Contains($"| `{v}` |", readme, StringComparison.Ordinal));
         // Whatever `azd pipeline config` copies to GitHub, the deploy workflow hands to azd.
         Assert.All(pipeline, v => Assert.Contains($"{v}: ${{{{ vars.{v} }}}}", deploy, StringComparison.Ordinal));
-        Assert.All(variables.Except(["LIVEKIT_API_SECRET", "AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_KEY_VAULT_ROLE"]), v => Assert.Contains(v, pipeline));
+        Assert.All(secrets, v => Assert.Contains($"{v}: ${{{{ secrets.{v} }}}}", deploy, StringComparison.Ordinal));
+        Assert.Empty(pipeline.Intersect(secrets));
+        // The deploy workflow sets the principal's type and role itself; every other value travels as a variable or a secret.
+        Assert.All(variables.Except(["AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_KEY_VAULT_ROLE"]), v => Assert.Contains(v, pipeline.Concat(secrets)));
     }
 
     private static JsonObject ParametersFile() =>

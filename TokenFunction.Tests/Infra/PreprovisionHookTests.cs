@@ -132,6 +132,9 @@ public sealed class PreprovisionHookTests
     [InlineData("TokenPolicy__MaxRequestBodyBytes=1024", "must not set TokenPolicy__MaxRequestBodyBytes")]
     [InlineData("FUNCTIONS_REQUEST_BODY_SIZE_LIMIT=1", "must not set FUNCTIONS_REQUEST_BODY_SIZE_LIMIT")]
     [InlineData("Auth__Mode=Anonymous", "must not set Auth__Mode")]
+    [InlineData("Sandbox__Id=0123456789abcdef0123456789abcdef", "must not set Sandbox__Id: the template sets it")]
+    [InlineData("TokenPolicy__MaxTtl=00:30:00;sandbox__ID=0123456789abcdef0123456789abcdef", "must not set sandbox__ID: the template sets it")]
+    [InlineData("auth__mode=Anonymous", "must not set auth__mode: the template sets it")]
     [InlineData("AzureWebJobsStorage__accountName=x", "must not set AzureWebJobsStorage__accountName")]
     [InlineData("LIVEKIT_API_SECRET=s", "must not set LIVEKIT_API_SECRET: secrets belong in Key Vault")]
     [InlineData("TokenPolicy__RoomNamePattern=^room-\\d+$", "must not contain \" or \\")]
@@ -164,6 +167,17 @@ public sealed class PreprovisionHookTests
         var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
 
         Assert.All(AzureFacts.FlexConsumptionRefuses.AppSettings, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ThePowerShellHookRefusesTheSameManagedSettings()
+    {
+        var sh = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
+        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
+        var managed = sh.Split('\n').Single(l => l.StartsWith("managed='", StringComparison.Ordinal))["managed='".Length..].TrimEnd('\'').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("Sandbox__Id", managed);
+        Assert.All(managed, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)

@@ -49,9 +49,10 @@ switch -CaseSensitive ($authMode) {
 
 # EXTRA_APP_SETTINGS: NAME=value;NAME=value. azd copies it into main.parameters.json unescaped, so no " or \.
 if ($extra.Contains('"') -or $extra.Contains('\')) { Refuse 'EXTRA_APP_SETTINGS must not contain " or \ (azd writes it into a JSON file without escaping)' }
+# Sandbox__Id: only ever a Key Vault reference written from SANDBOX_ID, never a plain app setting.
 $managed = @('LIVEKIT_URL', 'LIVEKIT_API_KEY', 'KEY_VAULT_URI', 'KEY_VAULT_SECRET_NAME', 'AZURE_CLIENT_ID', 'APPLICATIONINSIGHTS_CONNECTION_STRING',
     'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'TokenPolicy__MaxRequestBodyBytes', 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', 'Auth__Mode',
-    'Auth__Authority', 'Auth__Audience', 'Auth__IdentityClaim')
+    'Auth__Authority', 'Auth__Audience', 'Auth__IdentityClaim', 'Sandbox__Id')
 # Flex Consumption's deprecated app settings (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
 $flex = @('ENABLE_ORYX_BUILD', 'FUNCTIONS_EXTENSION_VERSION', 'FUNCTIONS_WORKER_RUNTIME', 'FUNCTIONS_WORKER_RUNTIME_VERSION',
     'FUNCTIONS_MAX_HTTP_CONCURRENCY', 'FUNCTIONS_WORKER_PROCESS_COUNT', 'FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED',
@@ -64,7 +65,8 @@ foreach ($raw in $extra.Split(';')) {
     $eq = $entry.IndexOf('=')
     $name = if ($eq -gt 0) { $entry.Substring(0, $eq).Trim() } else { '' }
     if ($name -cnotmatch '^[A-Za-z_][A-Za-z0-9_]*$') { Refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"; continue }
-    if ($managed -ccontains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue }
+    # -contains ignores case, as the worker's configuration keys do (see preprovision.sh).
+    if ($managed -contains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue }
     if ($flex -ccontains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: Flex Consumption does not support it"; continue }
     if ($name -clike 'AzureWebJobsStorage*') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: host storage is wired to the managed identity by the template" }
     elseif ($name -match 'secret') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: secrets belong in Key Vault, not in app settings" }

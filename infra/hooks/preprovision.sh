@@ -46,7 +46,12 @@ esac
 case "$extra" in
   *'"'* | *'\'* ) refuse 'EXTRA_APP_SETTINGS must not contain " or \ (azd writes it into a JSON file without escaping)' ;;
 esac
-managed=' LIVEKIT_URL LIVEKIT_API_KEY KEY_VAULT_URI KEY_VAULT_SECRET_NAME AZURE_CLIENT_ID APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING TokenPolicy__MaxRequestBodyBytes FUNCTIONS_REQUEST_BODY_SIZE_LIMIT Auth__Mode Auth__Authority Auth__Audience Auth__IdentityClaim '
+# Sandbox__Id: only ever a Key Vault reference written from SANDBOX_ID, never a plain app setting.
+managed=' LIVEKIT_URL LIVEKIT_API_KEY KEY_VAULT_URI KEY_VAULT_SECRET_NAME AZURE_CLIENT_ID APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING TokenPolicy__MaxRequestBodyBytes FUNCTIONS_REQUEST_BODY_SIZE_LIMIT Auth__Mode Auth__Authority Auth__Audience Auth__IdentityClaim Sandbox__Id '
+# The worker's configuration keys are case-insensitive (ConfigurationProvider's Data uses OrdinalIgnoreCase:
+# https://github.com/dotnet/runtime/blob/04da5a173f6331f6bb4ce24a28ccf32e136c427e/src/libraries/Microsoft.Extensions.Configuration/src/ConfigurationProvider.cs),
+# so sandbox__id would reach the same setting: compare managed names without case.
+managed_lower=$(printf '%s' "$managed" | tr '[:upper:]' '[:lower:]')
 # Flex Consumption's deprecated app settings (learn.microsoft.com/azure/azure-functions/functions-app-settings#flex-consumption-plan-deprecations).
 flex=' ENABLE_ORYX_BUILD FUNCTIONS_EXTENSION_VERSION FUNCTIONS_WORKER_RUNTIME FUNCTIONS_WORKER_RUNTIME_VERSION FUNCTIONS_MAX_HTTP_CONCURRENCY FUNCTIONS_WORKER_PROCESS_COUNT FUNCTIONS_WORKER_DYNAMIC_CONCURRENCY_ENABLED SCM_DO_BUILD_DURING_DEPLOYMENT WEBSITE_CONTENTAZUREFILECONNECTIONSTRING WEBSITE_CONTENTOVERVNET WEBSITE_CONTENTSHARE WEBSITE_DNS_SERVER WEBSITE_MAX_DYNAMIC_APPLICATION_SCALE_OUT WEBSITE_NODE_DEFAULT_VERSION WEBSITE_RUN_FROM_PACKAGE WEBSITE_SKIP_CONTENTSHARE_VALIDATION WEBSITE_VNET_ROUTE_ALL '
 rest=$extra
@@ -60,7 +65,7 @@ while [ -n "$rest" ]; do
     refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"
     continue
   fi
-  case "$managed" in *" $name "*) refuse "EXTRA_APP_SETTINGS must not set $name: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue ;; esac
+  case "$managed_lower" in *" $(printf '%s' "$name" | tr '[:upper:]' '[:lower:]') "*) refuse "EXTRA_APP_SETTINGS must not set $name: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue ;; esac
   case "$flex" in *" $name "*) refuse "EXTRA_APP_SETTINGS must not set $name: Flex Consumption does not support it"; continue ;; esac
   case "$name" in
     AzureWebJobsStorage*) refuse "EXTRA_APP_SETTINGS must not set $name: host storage is wired to the managed identity by the template" ;;
