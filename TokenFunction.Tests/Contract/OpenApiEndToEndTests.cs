@@ -38,8 +38,18 @@ public sealed class OpenApiEndToEndTests(WorkerFixture worker) : IClassFixture<W
                 Assert.True(operation.Security is not null, $"{method} /{function.Template} must state its security (`security: []` when anonymous)");
                 if (function.AuthLevel == FunctionAuthLevel.Anonymous)
                 {
-                    // Anonymous to the host; the app may still ask for its own credentials (the sandbox id, a bearer token).
+                    // Anonymous to the host. Only the sandbox routes check a credential of the app's own (the sandbox id,
+                    // plus a bearer token in bearer mode), and every way in to them needs it; the rest ask for nothing.
                     Assert.False(OpenApiContract.MentionsFunctionKey(operation), $"{method} /{function.Template} is anonymous, yet the document asks for a function key");
+                    if (function.Template!.Contains("sandbox/", StringComparison.Ordinal))
+                    {
+                        Assert.NotEmpty(operation.Security!);
+                        Assert.All(operation.Security!, requirement => Assert.Contains(requirement.Keys, scheme => scheme.Reference.Id == "sandboxId"));
+                    }
+                    else
+                    {
+                        Assert.True(operation.Security!.Count == 0, $"{method} /{function.Template} is anonymous, yet the document asks for credentials");
+                    }
                 }
                 else
                 {
