@@ -102,6 +102,7 @@ echo "ratio A/B req/s: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }
 
 cleanup
 pids=()
+[[ ${BENCH_OTLP:-0} == 1 ]] && grep -h "otlp sink" "$work/ours.log" || true
 
 if (( cold_runs > 0 )); then
   echo "== cold start: worker launch -> first 201 from POST /api/token, $cold_runs runs each"
