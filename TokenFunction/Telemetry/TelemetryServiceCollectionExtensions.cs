@@ -4,7 +4,12 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Trace;
 
 namespace TokenFunction.Telemetry;
 
@@ -27,26 +32,57 @@ public static class TelemetryServiceCollectionExtensions
     /// OpenTelemetry in the worker as Microsoft documents it for isolated workers
     /// (https://learn.microsoft.com/azure/azure-functions/opentelemetry-howto: <c>UseFunctionsWorkerDefaults</c>, then
     /// <c>UseAzureMonitorExporter</c> and/or <c>UseOtlpExporter</c>), with the service's own meter and spans. An exporter
-    /// is added only when its setting is present, so a local run exports nothing and needs nothing.
+    /// is added only when its setting is present, so a local run exports nothing and needs nothing. Traces are sampled
+    /// and logs filtered by level before export (<see cref="TelemetryExportOptions"/>); metrics are exported whole.
     /// </summary>
     public static IServiceCollection AddTokenServiceTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TelemetryExportOptions>()
+            .Configure(options => TelemetryExportOptions.Bind(configuration, options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryExportOptions>, TelemetryExportOptionsValidator>());
+        services.AddExportedLogLevelDefault();
+
+        var connectionString = configuration[ConnectionStringSetting];
+        var azureMonitor = !string.IsNullOrWhiteSpace(connectionString);
         var builder = services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithMetrics(metrics => metrics.AddMeter(TokenServiceTelemetry.Name))
-            .WithTracing(tracing => tracing.AddSource(TokenServiceTelemetry.Name));
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(TokenServiceTelemetry.Name);
 
-        var connectionString = configuration[ConnectionStringSetting];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+                // The Azure Monitor exporter installs its own sampler (from SamplingRatio below); the SDK reads
+                // OTEL_TRACES_SAMPLER itself when set (https://opentelemetry.io/docs/languages/dotnet/sampling/).
+                if (!azureMonitor && string.IsNullOrWhiteSpace(configuration[TelemetryExportOptions.SamplerSetting]))
+                {
+                    tracing.SetSampler(provider => CreateSampler(provider.GetRequiredService<IOptions<TelemetryExportOptions>>().Value));
+                }
+            });
+
+        if (azureMonitor)
         {
             var credential = CreateCredential(configuration[AuthenticationStringSetting]);
+            var samplerFromEnvironment = !string.IsNullOrWhiteSpace(configuration[TelemetryExportOptions.SamplerSetting]);
             builder.UseAzureMonitorExporter(options =>
             {
                 options.ConnectionString = connectionString;
                 if (credential is not null)
                 {
                     options.Credential = credential;
+                }
+
+                // Its sampler replaces any set with SetSampler, so it gets our ratio: fixed-percentage (SamplingRatio)
+                // rather than rate-limited (TracesPerSecond wins when both are set: the exporter's API docs, and
+                // https://learn.microsoft.com/azure/azure-monitor/app/opentelemetry-configuration). OTEL_TRACES_SAMPLER=
+                // microsoft.rate_limited or microsoft.fixed_percentage, when set, is the exporter's to read.
+                if (!samplerFromEnvironment)
+                {
+                    var ratio = TelemetryExportOptions.TryParseRatio(configuration[TelemetryExportOptions.SamplerArgumentSetting], out var r)
+                        ? r : TelemetryExportOptions.DefaultTraceSamplingRatio;
+                    options.SamplingRatio = (float)ratio;
+                    options.TracesPerSecond = null;
                 }
             });
         }
@@ -59,6 +95,25 @@ public static class TelemetryServiceCollectionExtensions
 
         return services;
     }
+
+    /// <summary>
+    /// Head sampling by trace id: a trace the caller (or the Functions host) already sampled stays whole, a new one is
+    /// kept with probability <see cref="TelemetryExportOptions.TraceSamplingRatio"/>. Unsampled spans are never
+    /// recorded, so they cost neither allocation nor export.
+    /// </summary>
+    internal static Sampler CreateSampler(TelemetryExportOptions options) =>
+        new ParentBasedSampler(new TraceIdRatioBasedSampler(options.TraceSamplingRatio));
+
+    /// <summary>
+    /// Logs below <see cref="TelemetryExportOptions.DefaultExportedLogLevel"/> are not handed to the OpenTelemetry
+    /// logger provider (a per-request Information line would otherwise be exported for every token). The rule is
+    /// inserted first, so <c>Logging:OpenTelemetry:LogLevel:Default</c> in configuration (the provider's alias:
+    /// https://learn.microsoft.com/dotnet/api/microsoft.extensions.logging.provideraliasattribute), an equally specific
+    /// rule added after it, wins.
+    /// </summary>
+    internal static IServiceCollection AddExportedLogLevelDefault(this IServiceCollection services) =>
+        services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0, new LoggerFilterRule(
+            typeof(OpenTelemetryLoggerProvider).FullName, null, TelemetryExportOptions.DefaultExportedLogLevel, null)));
 
     /// <summary>
     /// The managed identity named by <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>, or null when it does not ask for

@@ -8,7 +8,8 @@
 #   COLD_RUNS        cold-start runs per variant (default 5; 0 skips the cold-start part)
 #   BENCH_WORK       work directory (default: a new temporary one); BENCH_REUSE=1 keeps builds already in it
 #   BENCH_OTLP       1: the worker exports its metrics, traces and logs over OTLP/HTTP to a loopback sink in the
-#                    emulator host (the telemetry overhead figure in the README compares runs with 1 and 0)
+#                    emulator host, which prints what it received per signal at the end (the telemetry overhead
+#                    figure in the README compares runs with 1 and 0, alternating)
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -102,6 +103,7 @@ echo "ratio A/B req/s: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }
 
 cleanup
 pids=()
+[[ ${BENCH_OTLP:-0} == 1 ]] && grep -h "otlp sink" "$work/ours.log" || true
 
 if (( cold_runs > 0 )); then
   echo "== cold start: worker launch -> first 201 from POST /api/token, $cold_runs runs each"

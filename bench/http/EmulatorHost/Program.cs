@@ -57,7 +57,7 @@ if (args[0] == "serve")
     await stop.Task;
     if (sink is not null)
     {
-        Console.WriteLine($"otlp sink received {sink.Requests} requests, {sink.Bytes} bytes");
+        Console.WriteLine($"otlp sink received {sink.Requests} requests, {sink.Bytes} bytes ({sink.Describe()})");
     }
 
     return 0;
@@ -100,6 +100,7 @@ return 0;
 internal sealed class OtlpSink : IAsyncDisposable
 {
     private readonly Microsoft.AspNetCore.Builder.WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long Requests, long Bytes)> _bySignal = new();
     private long _requests;
     private long _bytes;
 
@@ -111,6 +112,10 @@ internal sealed class OtlpSink : IAsyncDisposable
 
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>Per signal (logs, traces, metrics): requests and bytes, so a run shows which signal costs what.</summary>
+    public string Describe() => string.Join(", ", _bySignal.OrderBy(p => p.Key, StringComparer.Ordinal)
+        .Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key}: {p.Value.Requests} requests, {p.Value.Bytes} bytes")));
+
     public static async Task<OtlpSink> StartAsync()
     {
         var builder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
@@ -118,7 +123,7 @@ internal sealed class OtlpSink : IAsyncDisposable
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var sink = new OtlpSink(app);
-        app.MapPost("/v1/{signal}", async (Microsoft.AspNetCore.Http.HttpContext context) =>
+        app.MapPost("/v1/{signal}", async (string signal, Microsoft.AspNetCore.Http.HttpContext context) =>
         {
             var buffer = new byte[16384];
             long total = 0;
@@ -130,6 +135,7 @@ internal sealed class OtlpSink : IAsyncDisposable
 
             Interlocked.Increment(ref sink._requests);
             Interlocked.Add(ref sink._bytes, total);
+            sink._bySignal.AddOrUpdate(signal, _ => (1, total), (_, seen) => (seen.Requests + 1, seen.Bytes + total));
             return Microsoft.AspNetCore.Http.Results.Ok();
         });
         await app.StartAsync();
