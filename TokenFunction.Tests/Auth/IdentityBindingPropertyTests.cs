@@ -73,11 +73,15 @@ public sealed class IdentityBindingPropertyTests
         // Identities an identity provider issues: never blank (the authenticator refuses those), otherwise varied.
         var identity = Gen.Select(Gen.Char["abcXYZ09éß李"], Gen.Char["abcdefXYZ0189@._-+ éß李"].Array[0, 23], (first, rest) => first + new string(rest));
         var credentials = Gen.Frequency((1, Gen.Const(Credential.Genuine)), (1, Gen.Enum<Credential>()));
-        var gen = Gen.Select(identity, identity, credentials, Gen.Enum<Route>(), Gen.Enum<Ask>(), Gen.Int[0, 4], Gen.Int[0, 4]);
+        // Two different identities: with the same one, a "forged" token (e.g. its payload swapped for the other's) is
+        // the genuine token again, and the forged branch below would wrongly expect 401 (CsCheck seed 9P8MebTXAnm4).
+        var identities = Gen.Select(identity, identity).Where(pair => !string.Equals(pair.Item1, pair.Item2, StringComparison.Ordinal));
+        var gen = Gen.Select(identities, credentials, Gen.Enum<Route>(), Gen.Enum<Ask>(), Gen.Int[0, 4], Gen.Int[0, 4]);
 
         await gen.SampleAsync(
-            async (sub, other, credential, route, ask, firstPick, secondPick) =>
+            async (identities, credential, route, ask, firstPick, secondPick) =>
             {
+                var (sub, other) = identities;
                 var requested = new[] { Pick(firstPick, sub, other), Pick(secondPick, sub, other) };
                 var response = await SendAsync(harness, Header(issuer, credential, sub, other), route, ask, requested);
                 var status = (int)response.StatusCode;
