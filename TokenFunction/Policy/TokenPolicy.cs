@@ -16,6 +16,9 @@ public sealed class TokenPolicy
 
     // Fields that would ask for more than a participant's grants, in any spelling (compared without '_' and case).
     // A false or null value asks for nothing and is let through; anything else is refused.
+    // Telemetry names the refusal reason from the same list (TokenServiceTelemetry), so a field added here is tagged too.
+    internal static IReadOnlySet<string> PrivilegedFields => s_privileged;
+
     private static readonly HashSet<string> s_privileged = new(StringComparer.OrdinalIgnoreCase)
     {
         "roomadmin", "roomcreate", "roomlist", "roomrecord", "ingressadmin", "hidden", "recorder", "agent", "kind",

@@ -231,13 +231,8 @@ public static class TokenServiceTelemetry
         map["contenttype"] = "content_type";
         map["content-type"] = "content_type";
 
-        // Fields that ask for grants policy decides (TokenPolicy's list): one value, since any of them is the same refusal.
-        foreach (var privileged in new[]
-        {
-            "roomadmin", "roomcreate", "roomlist", "roomrecord", "ingressadmin", "hidden", "recorder", "agent", "kind",
-            "sip", "sipadmin", "sipcall", "admin", "call", "video", "grant", "grants", "roompreset", "destinationroom",
-            "cansubscribemetrics", "canmanageagentsession", "sha256",
-        })
+        // Fields that ask for grants policy decides (TokenPolicy's own list): one value, since any of them is the same refusal.
+        foreach (var privileged in Policy.TokenPolicy.PrivilegedFields)
         {
             map[privileged] = "privileged_grant";
         }
