@@ -1,115 +1,105 @@
 #!/usr/bin/env bash
-# End-to-end HTTP benchmark (not in CI): the real TokenFunction worker behind the host emulator's HTTP front
-# (A) against the seed's Node stack, Express + express.json() + livekit-server-sdk (B), both on loopback.
-# wrk, 50 connections, 10 s per run, alternating A B A B; then cold start (worker launch -> first 201), median
-# of 5, with and without ReadyToRun.
-#   WARMUP_SECONDS   load applied to each server before measuring (default 40: .NET's tiered JIT needs ~40 s)
-#   RUNS             measured runs per server (default 2, i.e. A B A B)
-#   COLD_RUNS        cold-start runs per variant (default 5; 0 skips the cold-start part)
-#   BENCH_WORK       work directory (default: a new temporary one); BENCH_REUSE=1 keeps builds already in it
-#   BENCH_OTLP       1: the worker exports its metrics, traces and logs over OTLP/HTTP to a loopback sink in the
-#                    emulator host, which prints what it received per signal at the end (the telemetry overhead
-#                    figure in the README compares runs with 1 and 0, alternating)
+# End-to-end HTTP benchmark (not in CI) under the REAL Azure Functions host: A, the published TokenFunction app
+# behind ../shared/realhost (function key enforced, the real policy and signing path), against B, the seed's Node
+# server (Express + express.json() + livekit-server-sdk), same body, same connections, same warm-up, on loopback.
+# wrk, alternating rounds (odd rounds A first, even rounds B first); then the same at one connection (a lone
+# request's latency). Prints per round req/s, p50/p99, refusals and the CPU per request of the host process and the
+# worker process apart (utime+stime deltas from /proc/PID/stat over requests served), then medians, spreads, and the
+# A/B ratio as the median of the per-round ratios. Every line carries the load average: the machine is shared.
+#
+#   ROUNDS=3  SECONDS_PER_RUN=10  CONNECTIONS=50  LONE=1 (0 skips the one-connection part)
+#   WARMUP_SECONDS=40   load on each server before measuring (.NET's tiered JIT needs ~40 s), or
+#   TC_NOW=1            sets DOTNET_TC_CallCountingDelayMs=0 for the host and worker instead (warm-up then 10 s)
+#   A_KIND / B_KIND     ours | seed (default A=ours, B=seed); for an `ours` side:
+#   A_HOST_JSON=file    host.json to run with instead of the published one (lever experiments), likewise B_HOST_JSON
+#   A_ENV="N=V ..."     extra app settings (environment) for that side, likewise B_ENV
+#   A_NAME / B_NAME     labels in the output
+#   BENCH_APP=dir       a published app to use (default: publish TokenFunction now, Release, as the csproj sets it)
+#   BENCH_WORK=dir      work directory (default: a new temporary one); BENCH_REUSE=1 keeps a publish already there
+#   BENCH_WRK_OUT=file  appends wrk's full output of every run
 set -euo pipefail
-cd "$(dirname "$0")"
-here=$(pwd)
-root=$(cd ../.. && pwd)
+source "$(dirname "$0")/lib.sh"
+require_wrk
+
 work=${BENCH_WORK:-$(mktemp -d)}
+export BENCH_WORK=$work
 mkdir -p "$work"
+rounds=${ROUNDS:-3}
+secs=${SECONDS_PER_RUN:-10}
+conns=${CONNECTIONS:-50}
 warmup=${WARMUP_SECONDS:-40}
-runs=${RUNS:-2}
-cold_runs=${COLD_RUNS:-5}
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 AZURE_TOKEN_CREDENTIALS=dev
+tc_env=()
+if [[ ${TC_NOW:-0} == 1 ]]; then tc_env=(DOTNET_TC_CallCountingDelayMs=0); warmup=${WARMUP_SECONDS:-10}; fi
+trap bench_cleanup EXIT
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
+if [[ -z ${BENCH_APP:-} ]]; then
+  echo "== publish TokenFunction (Release)"
+  BENCH_APP=$work/app
+  publish_app "$BENCH_APP"
+fi
+"$realhost_dir/build.sh" >/dev/null
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-
-echo "load average at start: $(cut -d" " -f1-3 /proc/loadavg) on $(nproc) cores"
-echo "== build (Release): worker publish with and without ReadyToRun, emulator host, seed server"
-reuse() { [[ ${BENCH_REUSE:-0} == 1 && -f $1 ]]; }
-for variant in r2r jit; do
-  r2r=false; [[ $variant == r2r ]] && r2r=true
-  reuse "$work/app-$variant/TokenFunction.dll" || dotnet publish "$root/TokenFunction/TokenFunction.csproj" -c Release -r linux-x64 \
-    --self-contained false -p:PublishReadyToRun=$r2r -o "$work/app-$variant" >"$work/publish-$variant.log" 2>&1 \
-    || { tail -20 "$work/publish-$variant.log"; exit 1; }
-done
-reuse "$work/emulator/EmulatorHost.dll" || dotnet build "$here/EmulatorHost/EmulatorHost.csproj" -c Release -o "$work/emulator" \
-  >"$work/emulator-build.log" 2>&1 || { tail -20 "$work/emulator-build.log"; exit 1; }
-(cd seed-server && { [[ -d node_modules ]] || npm ci --no-audit --no-fund >/dev/null; })
-
-app=${BENCH_APP:-$work/app-r2r}
-ours_port=$(free_port)
-seed_port=$(free_port)
-key=bench-function-key
-
-dotnet "$work/emulator/EmulatorHost.dll" serve "$app" "$ours_port" >"$work/ours.log" 2>&1 &
-pids+=($!)
-PORT=$seed_port LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret node seed-server/server.js >"$work/seed.log" 2>&1 &
-pids+=($!)
-
-ours_url="http://127.0.0.1:$ours_port/api/token"
-seed_url="http://127.0.0.1:$seed_port/token"
-body='{"roomName":"demo-room","participantName":"demo-user"}'
-for i in $(seq 1 300); do
-  a=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -H "x-functions-key: $key" -d "$body" "$ours_url" || true)
-  b=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d "$body" "$seed_url" || true)
-  [[ $a == 201 && $b == 200 ]] && break
-  [[ $i == 300 ]] && { echo "servers not ready (ours: $a, seed: $b)"; cat "$work/ours.log"; exit 1; }
-  sleep 0.2
-done
-echo "ours: $ours_url (201)   seed: $seed_url (200)"
-
-# wrk prints latency as 1.23us / 4.56ms / 1.2s: normalise to ms.
-to_ms() { awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n = n; else if (v ~ /s$/) n *= 1000; printf "%.2f", n }'; }
-
-measure() { # name url key seconds -> prints "rps p50 p99 non2xx"
-  local out
-  out=$(BENCH_FUNCTION_KEY=$3 wrk -t2 -c50 -d"$4"s --latency -s "$here/post.lua" "$2")
-  local rps p50 p99 bad
-  rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-  p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$out")")
-  p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$out")")
-  bad=$(awk '/Non-2xx or 3xx responses:/ { print $5 }' <<<"$out")
-  echo "$rps $p50 $p99 ${bad:-0}"
+start_side() { # SIDE (A|B): starts that side's server; its name is left in $started
+  local side=$1 v kind name host_json env_list app
+  v=${side}_KIND; kind=${!v:-}; [[ -n $kind ]] || { [[ $side == A ]] && kind=ours || kind=seed; }
+  v=${side}_NAME; name=${!v:-$kind-$side}
+  if [[ $kind == seed ]]; then
+    start_seed "$name"
+  else
+    v=${side}_HOST_JSON; host_json=${!v:-}
+    v=${side}_ENV; env_list=${!v:-}
+    app=$BENCH_APP
+    if [[ -n $host_json ]]; then app=$work/app-$side; app_variant "$BENCH_APP" "$app" "$host_json"; fi
+    # shellcheck disable=SC2086 # the list is NAME=VALUE words
+    start_ours "$name" "$app" "${tc_env[@]}" $env_list
+  fi
+  started=$name
 }
 
-echo "== warm-up: ${warmup} s of load on each server (not measured)"
-if (( warmup > 0 )); then
-  measure ours "$ours_url" "$key" "$warmup" >/dev/null
-  measure seed "$seed_url" "" "$warmup" >/dev/null
-fi
-
-echo "== wrk -t2 -c50 -d10s, alternating A (ours) B (seed)"
-printf '%-6s %-4s %10s %9s %9s %7s\n' run srv 'req/s' 'p50 ms' 'p99 ms' non2xx
-declare -a ours_rps seed_rps ours_p50 seed_p50 ours_p99 seed_p99
-for r in $(seq 1 "$runs"); do
-  read -r rps p50 p99 bad < <(measure ours "$ours_url" "$key" 10)
-  printf '%-6s %-4s %10s %9s %9s %7s\n' "$r" A "$rps" "$p50" "$p99" "$bad"
-  ours_rps+=("$rps"); ours_p50+=("$p50"); ours_p99+=("$p99")
-  read -r rps p50 p99 bad < <(measure seed "$seed_url" "" 10)
-  printf '%-6s %-4s %10s %9s %9s %7s\n' "$r" B "$rps" "$p50" "$p99" "$bad"
-  seed_rps+=("$rps"); seed_p50+=("$p50"); seed_p99+=("$p99")
+start_side A; a=$started
+start_side B; b=$started
+[[ $a != "$b" ]] || { echo "A and B need different names (A_NAME, B_NAME)" >&2; exit 2; }
+for s in "$a" "$b"; do
+  echo "$s: ${srv_kind[$s]} ${srv_url[$s]} pid ${srv_pid[$s]}${srv_worker[$s]:+ worker ${srv_worker[$s]}}${srv_log[$s]:+ log ${srv_log[$s]}}"
 done
-mean() { printf '%s\n' "$@" | awk '{ s += $1; n++ } END { printf "%.2f", s / n }'; }
-a=$(mean "${ours_rps[@]}"); b=$(mean "${seed_rps[@]}")
-echo "mean  A (ours)  $a req/s  p50 $(mean "${ours_p50[@]}") ms  p99 $(mean "${ours_p99[@]}") ms"
-echo "mean  B (seed)  $b req/s  p50 $(mean "${seed_p50[@]}") ms  p99 $(mean "${seed_p99[@]}") ms"
-echo "ratio A/B req/s: $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a / b }')"
 
-cleanup
-pids=()
-[[ ${BENCH_OTLP:-0} == 1 ]] && grep -h "otlp sink" "$work/ours.log" || true
-
-if (( cold_runs > 0 )); then
-  echo "== cold start: worker launch -> first 201 from POST /api/token, $cold_runs runs each"
-  for variant in r2r jit; do
-    echo "-- $variant"
-    dotnet "$work/emulator/EmulatorHost.dll" cold-start "$work/app-$variant" "$cold_runs"
-  done
+if ((warmup > 0)); then
+  echo "== warm-up: $warmup s at $conns connections on each (not measured)${tc_env[*]:+; ${tc_env[*]}}"
+  measure "$a" "$conns" "$warmup" >/dev/null
+  measure "$b" "$conns" "$warmup" >/dev/null
 fi
-echo "(work directory: $work)"
+
+phase() { # CONNECTIONS LABEL
+  local c=$1 r first second s line xr x50 x99 xbad xerr xh xw ar a50 a99 br b50 b99
+  declare -A rps p50 p99 hcpu wcpu
+  local ratios=() p99ratios=() p50ratios=()
+  echo "== $2: wrk -c$c -d${secs}s, $rounds alternating rounds"
+  printf '%-5s %-14s %8s %8s %8s %7s %6s %9s %9s %s\n' round server 'req/s' 'p50 ms' 'p99 ms' non2xx sockerr 'host µs' 'worker µs' 'load'
+  for r in $(seq 1 "$rounds"); do
+    if ((r % 2)); then first=$a second=$b; else first=$b second=$a; fi
+    for s in "$first" "$second"; do
+      line=$(measure "$s" "$c" "$secs")
+      read -r xr x50 x99 xbad xerr _ xh xw <<<"$line"
+      printf '%-5s %-14s %8s %8s %8s %7s %6s %9s %9s %s\n' "$r" "$s" "$xr" "$x50" "$x99" "$xbad" "$xerr" "$xh" "$xw" "$(loadavg)"
+      rps[$s]+="$xr "; p50[$s]+="$x50 "; p99[$s]+="$x99 "; hcpu[$s]+="$xh "; wcpu[$s]+="$xw "
+      if [[ $s == "$a" ]]; then ar=$xr a50=$x50 a99=$x99; else br=$xr b50=$x50 b99=$x99; fi
+    done
+    ratios+=("$(ratio "$ar" "$br")")
+    p50ratios+=("$(ratio "$a50" "$b50")")
+    p99ratios+=("$(ratio "$a99" "$b99")")
+  done
+  echo "-- median (min-max) of $rounds rounds"
+  for s in "$a" "$b"; do
+    # shellcheck disable=SC2086
+    printf '%-14s req/s %s (%s)  p50 %s ms (%s)  p99 %s ms (%s)  host %s µs/req  worker %s µs/req\n' "$s" \
+      "$(median ${rps[$s]})" "$(spread ${rps[$s]})" "$(median ${p50[$s]})" "$(spread ${p50[$s]})" \
+      "$(median ${p99[$s]})" "$(spread ${p99[$s]})" "$(median ${hcpu[$s]})" \
+      "$( [[ ${wcpu[$s]} == *-* ]] && echo - || median ${wcpu[$s]})"
+  done
+  echo "ratio $a/$b ($2): req/s $(median "${ratios[@]}") ($(spread "${ratios[@]}"))  p50 $(median "${p50ratios[@]}") ($(spread "${p50ratios[@]}"))  p99 $(median "${p99ratios[@]}") ($(spread "${p99ratios[@]}"))"
+}
+
+phase "$conns" "throughput"
+[[ ${LONE:-1} == 1 ]] && phase 1 "lone request"
+echo "load at end: $(loadavg); work directory: $work"

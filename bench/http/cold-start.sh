@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Cold start and memory under the REAL Azure Functions host (not in CI).
+# 1. Host start to first 201: launch ../shared/realhost/run.sh over the published app, then POST /api/token (with the
+#    function key) until it answers 201; COLD_RUNS runs each (default 5, median and spread), ReadyToRun and JIT
+#    publishes alternating.
+# 2. Peak RSS of host + worker: after a warm-up, MEMORY_SECONDS (default 30) of wrk at MEMORY_CONNECTIONS (default
+#    100) while VmRSS of both processes is sampled every 0.2 s; prints the peak of the sum, each process's VmHWM and
+#    the infra's instanceMemoryMB default (infra/main.bicep) beside it. MEMORY=0 skips this part.
+#   BENCH_WORK=dir (default: new temporary), BENCH_REUSE=1 keeps publishes already there.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+require_wrk
+
+work=${BENCH_WORK:-$(mktemp -d)}
+export BENCH_WORK=$work
+mkdir -p "$work"
+cold_runs=${COLD_RUNS:-5}
+trap bench_cleanup EXIT
+
+echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
+echo "== publish TokenFunction (Release) with and without ReadyToRun"
+publish_app "$work/app-r2r" -p:PublishReadyToRun=true
+publish_app "$work/app-jit" -p:PublishReadyToRun=false
+"$realhost_dir/build.sh" >/dev/null
+
+now_ms() { date +%s%3N; }
+
+cold_once() { # APP -> ms from launching the host to the first 201
+  local t0 t1 code
+  t0=$(now_ms)
+  start_ours cold "$1" >/dev/null
+  t1=$(now_ms)
+  bench_cleanup
+  echo $((t1 - t0))
+}
+
+if ((cold_runs > 0)); then
+  echo "== host start -> first 201 (POST /api/token with the function key), $cold_runs runs each, alternating"
+  declare -A cold
+  for r in $(seq 1 "$cold_runs"); do
+    for v in r2r jit; do
+      ms=$(cold_once "$work/app-$v")
+      cold[$v]+="$ms "
+      printf '%-3s %-4s %6s ms   load %s\n' "$r" "$v" "$ms" "$(loadavg)"
+    done
+  done
+  for v in r2r jit; do
+    # shellcheck disable=SC2086
+    echo "$v: median $(median ${cold[$v]}) ms (spread $(spread ${cold[$v]}))"
+  done
+fi
+
+if [[ ${MEMORY:-1} == 1 ]]; then
+  conns=${MEMORY_CONNECTIONS:-100}
+  secs=${MEMORY_SECONDS:-30}
+  rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+  hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+  start_ours mem "$work/app-r2r"
+  host=${srv_pid[mem]} worker=${srv_worker[mem]}
+  echo "== memory: idle host $(($(rss_kb "$host") / 1024)) MB + worker $(($(rss_kb "$worker") / 1024)) MB RSS"
+  echo "== warm-up ${WARMUP_SECONDS:-40} s, then $secs s of wrk -c$conns while sampling RSS"
+  measure mem "$conns" "${WARMUP_SECONDS:-40}" >/dev/null
+  peak=0
+  measure mem "$conns" "$secs" >"$work/mem-wrk.txt" &
+  wrk_job=$!
+  while kill -0 "$wrk_job" 2>/dev/null; do
+    sum=$(($(rss_kb "$host") + $(rss_kb "$worker")))
+    ((sum > peak)) && peak=$sum
+    sleep 0.2
+  done
+  wait "$wrk_job"
+  read -r rps _ p99 bad err _ <"$work/mem-wrk.txt"
+  budget=$(awk -F'= *' '/^param instanceMemoryMB int/ { print $2 }' "$bench_root/infra/main.bicep")
+  echo "under load: $rps req/s, p99 $p99 ms, non2xx $bad, socket errors $err; load $(loadavg)"
+  echo "peak RSS host+worker: $((peak / 1024)) MB (host VmHWM $(($(hwm_kb "$host") / 1024)) MB, worker VmHWM $(($(hwm_kb "$worker") / 1024)) MB); instanceMemoryMB default: ${budget:-?} MB"
+fi
+echo "load at end: $(loadavg); work directory: $work"
