@@ -149,3 +149,18 @@ measure() {
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 spread() { printf '%s\n' "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+
+# start_sink: the loopback Application Insights ingestion stand-in (ingestion-sink.py); sets sink_port and
+# sink_connection_string (ingestion and live-metrics endpoints both on loopback, a dummy instrumentation key, no
+# APPLICATIONINSIGHTS_AUTHENTICATION_STRING: Entra authentication would reach for a managed identity endpoint).
+start_sink() {
+  local port_file=${BENCH_WORK:-/tmp}/sink.port
+  rm -f "$port_file"
+  python3 "$bench_here/ingestion-sink.py" "$port_file" &
+  bench_pids+=("$!")
+  for _ in $(seq 100); do [[ -s $port_file ]] && break; sleep 0.05; done
+  sink_port=$(cat "$port_file")
+  sink_connection_string="InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=http://127.0.0.1:$sink_port/;LiveEndpoint=http://127.0.0.1:$sink_port/"
+}
+sink_stats() { curl -s "http://127.0.0.1:$sink_port/stats"; }
+sink_reset() { curl -s -X POST "http://127.0.0.1:$sink_port/reset" >/dev/null; }

@@ -17,6 +17,8 @@
 #   BENCH_APP=dir       a published app to use (default: publish TokenFunction now, Release, as the csproj sets it)
 #   BENCH_WORK=dir      work directory (default: a new temporary one); BENCH_REUSE=1 keeps a publish already there
 #   BENCH_WRK_OUT=file  appends wrk's full output of every run
+#   @SINK@ in A_ENV/B_ENV becomes the connection string of a loopback Application Insights ingestion sink
+#   (ingestion-sink.py), e.g. A_ENV=APPLICATIONINSIGHTS_CONNECTION_STRING=@SINK@ runs A with its Azure Monitor export on
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 require_wrk
@@ -39,6 +41,11 @@ if [[ -z ${BENCH_APP:-} ]]; then
   publish_app "$BENCH_APP"
 fi
 "$realhost_dir/build.sh" >/dev/null
+if [[ "${A_ENV:-}${B_ENV:-}" == *@SINK@* ]]; then
+  start_sink
+  A_ENV=${A_ENV//@SINK@/$sink_connection_string} B_ENV=${B_ENV//@SINK@/$sink_connection_string}
+  echo "ingestion sink on 127.0.0.1:$sink_port"
+fi
 
 start_side() { # SIDE (A|B): starts that side's server; its name is left in $started
   local side=$1 v kind name host_json env_list app
