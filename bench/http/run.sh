@@ -9,7 +9,7 @@
 #   BENCH_WORK       work directory (default: a new temporary one); BENCH_REUSE=1 keeps builds already in it
 #   BENCH_OTLP       1: the worker exports its metrics, traces and logs over OTLP/HTTP to a loopback sink in the
 #                    emulator host, which prints what it received per signal at the end (the telemetry overhead
-#                    figure in the README compares runs with 1 and 0, alternating)
+#                    figure in docs/performance.md compares runs with 1 and 0, alternating)
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
