@@ -123,7 +123,7 @@ param maximumInstanceCount int = 100
   2048
   4096
 ])
-@description('Memory per Flex Consumption instance, in MB; billed per GB-second. 512: the worker peaks near 105 MB at 100 concurrent connections (README, Deploy to Azure).')
+@description('Memory per Flex Consumption instance, in MB; billed per GB-second. 512: the worker peaks near 105 MB at 100 concurrent connections (docs/deploy.md, Scale, cold starts and cost).')
 param instanceMemoryMB int = 512
 
 @minValue(0)

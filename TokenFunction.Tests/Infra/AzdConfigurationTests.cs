@@ -107,25 +107,37 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     }
 
     [Fact]
-    public void EveryAzdValueTheTemplateReadsIsDocumentedInTheReadmeAndCarriedByThePipeline()
+    public void EveryAzdValueTheTemplateReadsIsDocumentedInTheDeployPageAndCarriedByThePipeline()
     {
-        var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
+        var settings = DeploySettingsSection();
         var deploy = File.ReadAllText(RepoLayout.PathOf(".github", "workflows", "deploy.yml"));
         var azure = Yaml.Load("azure.yaml");
         var pipeline = Yaml.Strings(azure, "pipeline", "variables").ToList();
         var secrets = Yaml.Strings(azure, "pipeline", "secrets").ToList();
-        var variables = ParametersFile().Select(p => EnvReference().Match(Arm.Str(p.Value, "value") ?? "").Groups["name"].Value)
-            .Where(v => v is not ("AZURE_ENV_NAME" or "AZURE_LOCATION" or "AZURE_PRINCIPAL_ID"))
+        var parameters = ParametersFile()
+            .Select(p => (Parameter: p.Key, Variable: EnvReference().Match(Arm.Str(p.Value, "value") ?? "").Groups["name"].Value))
+            .Where(p => p.Variable is not ("AZURE_ENV_NAME" or "AZURE_LOCATION" or "AZURE_PRINCIPAL_ID"))
             .ToList();
+        var variables = parameters.Select(p => p.Variable).ToList();
 
-        // The README's settings table names each value with its parameter, so a new parameter cannot go undocumented.
-        Assert.All(variables, v => Assert.Contains($"| `{v}` |", readme, StringComparison.Ordinal));
+        // The deploy page's settings table names each value with its parameter, so a new parameter cannot go undocumented.
+        Assert.All(parameters, p => Assert.Contains($"| `{p.Variable}` | `{p.Parameter}`", settings, StringComparison.Ordinal));
         // Whatever `azd pipeline config` copies to GitHub, the deploy workflow hands to azd.
         Assert.All(pipeline, v => Assert.Contains($"{v}: ${{{{ vars.{v} }}}}", deploy, StringComparison.Ordinal));
         Assert.All(secrets, v => Assert.Contains($"{v}: ${{{{ secrets.{v} }}}}", deploy, StringComparison.Ordinal));
         Assert.Empty(pipeline.Intersect(secrets));
         // The deploy workflow sets the principal's type and role itself; every other value travels as a variable or a secret.
         Assert.All(variables.Except(["AZURE_PRINCIPAL_TYPE", "AZURE_PRINCIPAL_KEY_VAULT_ROLE"]), v => Assert.Contains(v, pipeline.Concat(secrets)));
+    }
+
+    /// <summary>The "Settings" section of docs/deploy.md, where every azd value is documented.</summary>
+    private static string DeploySettingsSection()
+    {
+        var page = File.ReadAllText(RepoLayout.PathOf("docs", "deploy.md"));
+        var start = page.IndexOf("\n## Settings\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/deploy.md has no Settings section");
+        var end = page.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return page[start..(end < 0 ? page.Length : end)];
     }
 
     private static JsonObject ParametersFile() =>

@@ -45,7 +45,7 @@ var rules = [
   {
     key: 'secret-unavailable'
     displayName: 'Token service: signing secret unavailable'
-    description: 'Token requests answered 503 because no LiveKit key pair could be served (Key Vault unreadable and nothing cached, or past the maximum staleness). See README: Operations.'
+    description: 'Token requests answered 503 because no LiveKit key pair could be served (Key Vault unreadable and nothing cached, or past the maximum staleness). See docs/operations.md.'
     severity: 1
     window: 'PT5M'
     query: 'customMetrics | where name == "tokenservice.requests.unavailable" | where tostring(customDimensions["cause"]) == "secret_unavailable" | summarize Count = sum(valueSum)'
@@ -53,7 +53,7 @@ var rules = [
   {
     key: 'keyvault-failing'
     displayName: 'Token service: Key Vault reads failing for 10 minutes'
-    description: 'Every Key Vault read of the signing secret failed for 10 minutes (the cached pair is served until its maximum staleness). See README: Operations.'
+    description: 'Every Key Vault read of the signing secret failed for 10 minutes (the cached pair is served until its maximum staleness). See docs/operations.md.'
     severity: 2
     window: 'PT10M'
     query: 'customMetrics | where name == "tokenservice.keyvault.fetches" | summarize Failed = sumif(valueSum, tostring(customDimensions["outcome"]) != "ok"), Ok = sumif(valueSum, tostring(customDimensions["outcome"]) == "ok") | where Ok == 0 | project Count = Failed'
@@ -61,7 +61,7 @@ var rules = [
   {
     key: 'identity-provider-unavailable'
     displayName: 'Token service: identity provider unavailable'
-    description: 'Bearer-mode requests answered 503 because the identity provider\'s discovery document or keys could not be read. See README: Operations.'
+    description: 'Bearer-mode requests answered 503 because the identity provider\'s discovery document or keys could not be read. See docs/operations.md.'
     severity: 1
     window: 'PT5M'
     query: 'customMetrics | where name == "tokenservice.requests.unavailable" | where tostring(customDimensions["cause"]) == "identity_provider_unavailable" | summarize Count = sum(valueSum)'
@@ -69,7 +69,7 @@ var rules = [
   {
     key: 'server-errors'
     displayName: 'Token service: 5xx responses'
-    description: 'Responses with a 5xx status, from our code (the request duration histogram) or from the platform (the host\'s request telemetry). See README: Operations.'
+    description: 'Responses with a 5xx status, from our code (the request duration histogram) or from the platform (the host\'s request telemetry). See docs/operations.md.'
     severity: 1
     window: 'PT5M'
     query: 'union (customMetrics | where name == "tokenservice.request.duration" | where toint(customDimensions["http.response.status_code"]) >= 500 | project n = valueCount), (requests | where toint(resultCode) >= 500 | project n = itemCount) | summarize Count = sum(n)'

@@ -66,7 +66,7 @@ foreach ($raw in $extra.Split(';')) {
     $name = if ($eq -gt 0) { $entry.Substring(0, $eq).Trim() } else { '' }
     if ($name -cnotmatch '^[A-Za-z_][A-Za-z0-9_]*$') { Refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"; continue }
     # -contains ignores case, as the worker's configuration keys do (see preprovision.sh).
-    if ($managed -contains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue }
+    if ($managed -contains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: the template sets it from its own azd value (docs/deploy.md, Settings)"; continue }
     if ($flex -ccontains $name) { Refuse "EXTRA_APP_SETTINGS must not set ${name}: Flex Consumption does not support it"; continue }
     if ($name -clike 'AzureWebJobsStorage*') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: host storage is wired to the managed identity by the template" }
     elseif ($name -match 'secret') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: secrets belong in Key Vault, not in app settings" }

@@ -65,7 +65,7 @@ while [ -n "$rest" ]; do
     refuse "EXTRA_APP_SETTINGS entry '$entry' is not NAME=value"
     continue
   fi
-  case "$managed_lower" in *" $(printf '%s' "$name" | tr '[:upper:]' '[:lower:]') "*) refuse "EXTRA_APP_SETTINGS must not set $name: the template sets it from its own azd value (README, Deploy to Azure > Settings)"; continue ;; esac
+  case "$managed_lower" in *" $(printf '%s' "$name" | tr '[:upper:]' '[:lower:]') "*) refuse "EXTRA_APP_SETTINGS must not set $name: the template sets it from its own azd value (docs/deploy.md, Settings)"; continue ;; esac
   case "$flex" in *" $name "*) refuse "EXTRA_APP_SETTINGS must not set $name: Flex Consumption does not support it"; continue ;; esac
   case "$name" in
     AzureWebJobsStorage*) refuse "EXTRA_APP_SETTINGS must not set $name: host storage is wired to the managed identity by the template" ;;
