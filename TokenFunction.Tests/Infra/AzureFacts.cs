@@ -118,4 +118,13 @@ internal static class AzureFacts
     public const string RequestBodySizeLimitSetting = "FUNCTIONS_REQUEST_BODY_SIZE_LIMIT";
 
     public const long DefaultRequestBodySizeLimit = 104_857_600;
+
+    /// <summary>
+    /// Log categories the Functions host hands to no exporter in <c>"telemetryMode": "OpenTelemetry"</c> once the worker
+    /// says it exports its own telemetry (<c>UseFunctionsWorkerDefaults</c>): a level set for them in host.json changes
+    /// nothing that is exported. https://github.com/Azure/azure-functions-host/blob/89dc438d/src/WebJobs.Script/Diagnostics/OpenTelemetry/OpenTelemetryConfigurationExtensions.cs
+    /// (the <c>AddFilter&lt;OpenTelemetryLoggerProvider&gt;</c> calls; <c>Function.*</c>, <c>Azure.*</c> and
+    /// <c>Microsoft.Azure.WebJobs.*</c> are filtered the same way).
+    /// </summary>
+    public static readonly IReadOnlyList<string> HostCategoriesIgnoredInOpenTelemetryMode = ["Host.Results", "Host.Aggregator"];
 }

@@ -150,6 +150,77 @@ public sealed class TelemetryExportDefaultsTests
         Assert.Equal([1, 2, 4, 5], ExportedLogs(("Logging:OpenTelemetry:LogLevel:TokenFunction.Http", "Information")));
     }
 
+    /// <summary>
+    /// The event ids of the endpoint's own log lines that reach a provider with no rule of its own, as the worker's gRPC
+    /// provider is (it forwards each line it accepts to the Functions host).
+    /// </summary>
+    private static List<int> ForwardedLogs(string category, params (string Key, string Value)[] settings)
+    {
+        var forwarded = new List<int>();
+        using (var provider = Services(services => services.AddSingleton<ILoggerProvider>(new ForwardCapture(forwarded)), settings))
+        {
+            var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(category);
+            EndpointLog.TokenIssued(logger, "token", "identity", "room", 600); // 1, Information: once per token
+            EndpointLog.RequestRefused(logger, "token", 400, "room_name"); // 2, Information
+            EndpointLog.SecretUnavailable(logger, new InvalidOperationException("vault"), "token", 5); // 4, Warning
+            EndpointLog.UnexpectedFailure(logger, new InvalidOperationException("bug"), "token", "c0ffee"); // 5, Error
+        }
+
+        return forwarded;
+    }
+
+    [Fact]
+    public void By_default_the_services_lines_below_Warning_are_not_forwarded_to_the_host()
+    {
+        Assert.Equal([4, 5], ForwardedLogs("TokenFunction.Http.TokenEndpoint"));
+    }
+
+    [Fact]
+    public void Logging_LogLevel_TokenFunction_forwards_them_again()
+    {
+        Assert.Equal([1, 2, 4, 5], ForwardedLogs("TokenFunction.Http.TokenEndpoint", (TelemetryExportOptions.ForwardedLogLevelSetting, "Information")));
+    }
+
+    [Fact]
+    public void Other_categories_keep_the_general_level()
+    {
+        Assert.Equal([1, 2, 4, 5], ForwardedLogs("Microsoft.Azure.Functions.Worker.Invocation"));
+    }
+
+    [Fact]
+    public void The_exported_level_and_the_forwarded_level_are_set_apart()
+    {
+        // Opting into exported Information lines does not send them to the host as well, and the reverse.
+        Assert.Equal([4, 5], ForwardedLogs("TokenFunction.Http.TokenEndpoint", (TelemetryExportOptions.ExportedLogLevelSetting, "Information")));
+        Assert.Equal([4, 5], ExportedLogs((TelemetryExportOptions.ForwardedLogLevelSetting, "Information")));
+    }
+
+    /// <summary>A logger provider without a rule of its own, recording the event id of each line it is handed.</summary>
+    private sealed class ForwardCapture(List<int> into) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(into);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(List<int> into) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                lock (into)
+                {
+                    into.Add(eventId.Id);
+                }
+            }
+        }
+    }
+
     /// <summary>What an exporter would be handed: each log record that reached the OpenTelemetry provider.</summary>
     private sealed class LogCapture(List<int> into) : BaseProcessor<LogRecord>
     {

@@ -35,6 +35,21 @@ public sealed class TelemetryExportOptions
     /// <summary>Logs at this level and above are exported by default: failures and warnings, not every token issued.</summary>
     public const LogLevel DefaultExportedLogLevel = LogLevel.Warning;
 
+    /// <summary>
+    /// The service's own log category (the root of its namespaces): configuring it (standard .NET logging, e.g. the
+    /// app setting <c>Logging__LogLevel__TokenFunction=Information</c>) overrides <see cref="DefaultForwardedLogLevel"/>.
+    /// </summary>
+    public const string ServiceLogCategory = "TokenFunction";
+
+    /// <summary>The configuration key of <see cref="ServiceLogCategory"/>'s level for every provider without a rule of its own.</summary>
+    public const string ForwardedLogLevelSetting = "Logging:LogLevel:" + ServiceLogCategory;
+
+    /// <summary>
+    /// The service's lines below this level reach no logger provider but OpenTelemetry's by default: the per-request
+    /// Information lines would otherwise cross the worker's gRPC channel to the Functions host on every token.
+    /// </summary>
+    public const LogLevel DefaultForwardedLogLevel = LogLevel.Warning;
+
     // Samplers whose argument is a ratio: the OpenTelemetry SDK's, and the Azure Monitor exporter's fixed-percentage one
     // (its rate-limited one takes traces per second; both names are in Azure.Monitor.OpenTelemetry.Exporter 1.10.0).
     private static readonly string[] s_ratioSamplers = ["traceidratio", "parentbased_traceidratio", "microsoft.fixed_percentage"];

@@ -43,6 +43,7 @@ public static class TelemetryServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TelemetryExportOptions>, TelemetryExportOptionsValidator>());
         services.AddExportedLogLevelDefault();
+        services.AddForwardedLogLevelDefault();
 
         var connectionString = configuration[ConnectionStringSetting];
         var azureMonitor = !string.IsNullOrWhiteSpace(connectionString);
@@ -114,6 +115,20 @@ public static class TelemetryServiceCollectionExtensions
     internal static IServiceCollection AddExportedLogLevelDefault(this IServiceCollection services) =>
         services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0, new LoggerFilterRule(
             typeof(OpenTelemetryLoggerProvider).FullName, null, TelemetryExportOptions.DefaultExportedLogLevel, null)));
+
+    /// <summary>
+    /// The service's lines below <see cref="TelemetryExportOptions.DefaultForwardedLogLevel"/> (one per token issued or
+    /// request refused) are not handed to the providers without a rule of their own. Under the Functions host that
+    /// includes the worker's gRPC log provider, which sends each line it accepts to the host as a message of its own:
+    /// worker and host CPU per token that buys nothing in Azure, where the host does not export the logs of a worker
+    /// that exports its own telemetry (azure-functions-host, src/WebJobs.Script/Diagnostics/OpenTelemetry/
+    /// OpenTelemetryConfigurationExtensions.cs, the <c>Function.*</c> filter). The counts are in the metrics; the
+    /// OpenTelemetry provider keeps its own rule (<see cref="AddExportedLogLevelDefault"/>). Inserted first, so
+    /// <c>Logging:LogLevel:TokenFunction</c> in configuration, an equally specific rule added after it, wins.
+    /// </summary>
+    internal static IServiceCollection AddForwardedLogLevelDefault(this IServiceCollection services) =>
+        services.Configure<LoggerFilterOptions>(options => options.Rules.Insert(0, new LoggerFilterRule(
+            null, TelemetryExportOptions.ServiceLogCategory, TelemetryExportOptions.DefaultForwardedLogLevel, null)));
 
     /// <summary>
     /// The managed identity named by <c>APPLICATIONINSIGHTS_AUTHENTICATION_STRING</c>, or null when it does not ask for

@@ -13,9 +13,12 @@
 #   A_KIND / B_KIND     ours | seed (default A=ours, B=seed); for an `ours` side:
 #   A_HOST_JSON=file    host.json to run with instead of the published one (lever experiments), likewise B_HOST_JSON
 #   A_ENV="N=V ..."     extra app settings (environment) for that side, likewise B_ENV
+#   A_APP=dir           a published app for that side (default BENCH_APP), likewise B_APP
 #   A_NAME / B_NAME     labels in the output
 #   BENCH_APP=dir       a published app to use (default: publish TokenFunction now, Release, as the csproj sets it)
 #   BENCH_WORK=dir      work directory (default: a new temporary one); BENCH_REUSE=1 keeps a publish already there
+#   FLOOR=1             also measures, each round, what the host costs without our code: GET /api/health (the
+#                       worker answers a constant) and POST /api/token without the key (the host answers 401 alone)
 #   BENCH_WRK_OUT=file  appends wrk's full output of every run
 #   @SINK@ in A_ENV/B_ENV becomes the connection string of a loopback Application Insights ingestion sink
 #   (ingestion-sink.py), e.g. A_ENV=APPLICATIONINSIGHTS_CONNECTION_STRING=@SINK@ runs A with its Azure Monitor export on
@@ -43,6 +46,7 @@ fi
 "$realhost_dir/build.sh" >/dev/null
 if [[ "${A_ENV:-}${B_ENV:-}" == *@SINK@* ]]; then
   start_sink
+  A_ENV=${A_ENV:-} B_ENV=${B_ENV:-}
   A_ENV=${A_ENV//@SINK@/$sink_connection_string} B_ENV=${B_ENV//@SINK@/$sink_connection_string}
   echo "ingestion sink on 127.0.0.1:$sink_port"
 fi
@@ -56,8 +60,8 @@ start_side() { # SIDE (A|B): starts that side's server; its name is left in $sta
   else
     v=${side}_HOST_JSON; host_json=${!v:-}
     v=${side}_ENV; env_list=${!v:-}
-    app=$BENCH_APP
-    if [[ -n $host_json ]]; then app=$work/app-$side; app_variant "$BENCH_APP" "$app" "$host_json"; fi
+    v=${side}_APP; app=${!v:-$BENCH_APP}
+    if [[ -n $host_json ]]; then app_variant "$app" "$work/app-$side" "$host_json"; app=$work/app-$side; fi
     # shellcheck disable=SC2086 # the list is NAME=VALUE words
     start_ours "$name" "$app" "${tc_env[@]}" $env_list
   fi
@@ -70,6 +74,17 @@ start_side B; b=$started
 for s in "$a" "$b"; do
   echo "$s: ${srv_kind[$s]} ${srv_url[$s]} pid ${srv_pid[$s]}${srv_worker[$s]:+ worker ${srv_worker[$s]}}${srv_log[$s]:+ log ${srv_log[$s]}}"
 done
+
+floors=()
+if [[ ${FLOOR:-0} == 1 && ${srv_kind[$a]} == ours ]]; then
+  for f in health no-key; do
+    srv_pid[$f]=${srv_pid[$a]} srv_kind[$f]=ours srv_worker[$f]=${srv_worker[$a]} srv_key[$f]=
+    floors+=("$f")
+  done
+  srv_url[health]=${srv_url[$a]%/token}/health
+  srv_url[no-key]=${srv_url[$a]}
+fi
+floor_lua() { [[ $1 == health ]] && echo "$bench_here/get.lua" || echo "$bench_here/post.lua"; }
 
 if ((warmup > 0)); then
   echo "== warm-up: $warmup s at $conns connections on each (not measured)${tc_env[*]:+; ${tc_env[*]}}"
@@ -92,12 +107,18 @@ phase() { # CONNECTIONS LABEL
       rps[$s]+="$xr "; p50[$s]+="$x50 "; p99[$s]+="$x99 "; hcpu[$s]+="$xh "; wcpu[$s]+="$xw "
       if [[ $s == "$a" ]]; then ar=$xr a50=$x50 a99=$x99; else br=$xr b50=$x50 b99=$x99; fi
     done
+    for s in "${floors[@]}"; do
+      line=$(measure "$s" "$c" "$secs" "$(floor_lua "$s")")
+      read -r xr x50 x99 xbad xerr _ xh xw <<<"$line"
+      printf '%-5s %-14s %8s %8s %8s %7s %6s %9s %9s %s\n' "$r" "$s" "$xr" "$x50" "$x99" "$xbad" "$xerr" "$xh" "$xw" "$(loadavg)"
+      rps[$s]+="$xr "; p50[$s]+="$x50 "; p99[$s]+="$x99 "; hcpu[$s]+="$xh "; wcpu[$s]+="$xw "
+    done
     ratios+=("$(ratio "$ar" "$br")")
     p50ratios+=("$(ratio "$a50" "$b50")")
     p99ratios+=("$(ratio "$a99" "$b99")")
   done
   echo "-- median (min-max) of $rounds rounds"
-  for s in "$a" "$b"; do
+  for s in "$a" "$b" "${floors[@]}"; do
     # shellcheck disable=SC2086
     printf '%-14s req/s %s (%s)  p50 %s ms (%s)  p99 %s ms (%s)  host %s µs/req  worker %s µs/req\n' "$s" \
       "$(median ${rps[$s]})" "$(spread ${rps[$s]})" "$(median ${p50[$s]})" "$(spread ${p50[$s]})" \
