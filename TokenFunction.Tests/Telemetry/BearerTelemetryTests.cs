@@ -41,6 +41,20 @@ public sealed class BearerTelemetryTests
     }
 
     [Fact]
+    public async Task A_token_refused_for_its_typ_header_is_tagged_token_type()
+    {
+        await using var issuer = await LocalOidcIssuer.StartAsync(s_key);
+        using var harness = new BearerCallerAuthenticatorTests.Harness(issuer, o => o.ValidTypes = "at+jwt");
+        using var capture = new TelemetryCapture();
+
+        var result = await harness.Authenticator.AuthenticateAsync("Bearer " + issuer.CreateToken(s_key, s_audience, tokenType: "JWT"), default);
+
+        Assert.False(result.Succeeded);
+        var measured = Assert.Single(capture.Of(Instruments.BearerFailures));
+        Assert.Equal("token_type", measured.Tags[Tags.Reason]);
+    }
+
+    [Fact]
     public async Task An_unknown_key_forces_one_refresh_and_each_metadata_read_has_a_span()
     {
         await using var issuer = await LocalOidcIssuer.StartAsync(s_key);

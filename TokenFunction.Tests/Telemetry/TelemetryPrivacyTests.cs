@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using TokenFunction.Secrets;
+using TokenFunction.Telemetry;
 using TokenFunction.Tests.Auth;
 using TokenFunction.Tests.Endpoint;
 using TokenFunction.Tests.Secrets.Fakes;
@@ -24,17 +25,20 @@ public sealed class TelemetryPrivacyTests
         [Tags.Route] = ["token", "connection-details"],
         [Tags.AuthMode] = ["anonymous", "bearer"],
         [Tags.Status] = null, // checked as a 3-digit number below
-        [Tags.Reason] =
-        [
-            "authentication", "other", "room_name", "participant_identity", "participant_name", "participant_metadata",
-            "participant_attributes", "room_config", "ttl", "can_publish", "can_subscribe", "can_publish_data",
-            "can_update_own_metadata", "can_publish_sources", "body", "content_type", "privileged_grant",
-            "missing", "expired", "not_yet_valid", "no_expiry", "lifetime", "audience", "issuer", "algorithm", "unknown_key",
-            "signature", "malformed", "invalid", "identity_claim", "scope", "role", "token_type", "name_claim",
-        ],
+        // The product's two lists (request refusals, bearer failures): the test checks nothing outside them is emitted.
+        [Tags.Reason] = [.. RefusalReasons.All, .. Enum.GetValues<BearerFailureReason>().Select(ReasonTag)],
         [Tags.Cause] = [Causes.SecretUnavailable, Causes.IdentityProviderUnavailable],
         [Tags.Outcome] = [Outcomes.Ok, Outcomes.Throttled, Outcomes.Failed, Outcomes.TimedOut],
     };
+
+    [Fact]
+    public void Every_reason_tag_is_a_fixed_snake_case_word()
+    {
+        // Fixed words only: a reason list that grew a value from a request would show here first.
+        Assert.All(s_allowed[Tags.Reason]!, r => Assert.Matches("^[a-z][a-z_]*[a-z]$", r));
+        Assert.Contains("token_type", s_allowed[Tags.Reason]!);
+        Assert.Equal(s_allowed[Tags.Reason]!.Count, RefusalReasons.All.Count + Enum.GetValues<BearerFailureReason>().Length);
+    }
 
     [Fact]
     public async Task Nothing_emitted_carries_an_identity_a_room_a_token_a_key_or_a_secret()

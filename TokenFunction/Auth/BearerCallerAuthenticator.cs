@@ -157,13 +157,13 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     {
         if (_validTypes.Length > 0 && !_validTypes.Contains(MediaType(jwt.Typ), StringComparer.OrdinalIgnoreCase))
         {
-            return Refuse("type", "The token's 'typ' header does not mark it as an accepted access token type.");
+            return Refuse(BearerFailureReason.TokenType, "The token's 'typ' header does not mark it as an accepted access token type.");
         }
 
         var identities = ClaimValues(jwt, _options.IdentityClaim);
         if (identities.Count != 1 || !IsUsable(identities[0]))
         {
-            return Refuse("identity_claim", $"The token's '{_options.IdentityClaim}' claim is missing or is not a usable identity (1 to {s_maxIdentityLength} bytes of UTF-8, no control characters).");
+            return Refuse(BearerFailureReason.IdentityClaim, $"The token's '{_options.IdentityClaim}' claim is missing or is not a usable identity (1 to {s_maxIdentityLength} bytes of UTF-8, no control characters).");
         }
 
         string? name = null;
@@ -173,7 +173,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
             var names = ClaimValues(jwt, _nameClaim);
             if (names.Count > 1 || (names.Count == 1 && !string.IsNullOrWhiteSpace(names[0]) && !IsUsable(names[0])))
             {
-                return Refuse("name_claim", $"The token's '{_nameClaim}' claim is not a usable display name (at most {s_maxIdentityLength} bytes of UTF-8, no control characters).");
+                return Refuse(BearerFailureReason.NameClaim, $"The token's '{_nameClaim}' claim is not a usable display name (at most {s_maxIdentityLength} bytes of UTF-8, no control characters).");
             }
 
             name = names.Count == 1 && !string.IsNullOrWhiteSpace(names[0]) ? names[0] : null;
@@ -182,13 +182,13 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         // Scopes and roles: a valid token for this audience that does not carry the permission is a 403, not a 401.
         if (_requiredScopes.Length > 0 && !HasAny(ScopeValues(jwt), _requiredScopes))
         {
-            LogTokenRefused(_logger, "scope");
+            LogTokenRefused(_logger, BearerFailureReason.Scope);
             return CallerAuthenticationResult.Forbidden("token.scp", $"The token carries none of the scopes this service requires ({string.Join(", ", _requiredScopes)}) in 'scp'.");
         }
 
         if (_requiredRoles.Length > 0 && !HasAny(ClaimValues(jwt, "roles"), _requiredRoles))
         {
-            LogTokenRefused(_logger, "role");
+            LogTokenRefused(_logger, BearerFailureReason.Role);
             return CallerAuthenticationResult.Forbidden("token.roles", $"The token carries none of the roles this service requires ({string.Join(", ", _requiredRoles)}) in 'roles' (insufficient scope).");
         }
 
@@ -203,7 +203,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         });
     }
 
-    private CallerAuthenticationResult Refuse(string reason, string description)
+    private CallerAuthenticationResult Refuse(BearerFailureReason reason, string description)
     {
         LogTokenRefused(_logger, reason);
         return CallerAuthenticationResult.Failure(description, BearerChallenge.InvalidToken(description));
@@ -290,27 +290,29 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     }
 
     // Fixed sentences only: exception messages can quote parts of the token, so they never reach the client or the log.
-    private static (string Reason, string Description) Describe(Exception? exception) => exception switch
+    private static (BearerFailureReason Reason, string Description) Describe(Exception? exception) => exception switch
     {
-        SecurityTokenExpiredException => ("expired", "The token has expired."),
-        SecurityTokenNotYetValidException => ("not_yet_valid", "The token is not valid yet."),
-        SecurityTokenNoExpirationException => ("no_expiry", "The token has no expiry time."),
-        SecurityTokenInvalidLifetimeException => ("lifetime", "The token's lifetime is not valid."),
-        SecurityTokenInvalidAudienceException => ("audience", "The token was not issued for this service (audience)."),
-        SecurityTokenInvalidIssuerException => ("issuer", "The token's issuer is not the configured identity provider."),
-        SecurityTokenInvalidAlgorithmException => ("algorithm", "The token's signing algorithm is not accepted."),
-        SecurityTokenSignatureKeyNotFoundException => ("unknown_key", "The token was signed with a key the identity provider does not publish."),
-        SecurityTokenInvalidSignatureException => ("signature", "The token's signature is not valid."),
-        SecurityTokenMalformedException or ArgumentException => ("malformed", "The token is not a well-formed JWT."),
-        _ => ("invalid", "The token is not valid."),
+        SecurityTokenExpiredException => (BearerFailureReason.Expired, "The token has expired."),
+        SecurityTokenNotYetValidException => (BearerFailureReason.NotYetValid, "The token is not valid yet."),
+        SecurityTokenNoExpirationException => (BearerFailureReason.NoExpiry, "The token has no expiry time."),
+        SecurityTokenInvalidLifetimeException => (BearerFailureReason.Lifetime, "The token's lifetime is not valid."),
+        SecurityTokenInvalidAudienceException => (BearerFailureReason.Audience, "The token was not issued for this service (audience)."),
+        SecurityTokenInvalidIssuerException => (BearerFailureReason.Issuer, "The token's issuer is not the configured identity provider."),
+        SecurityTokenInvalidAlgorithmException => (BearerFailureReason.Algorithm, "The token's signing algorithm is not accepted."),
+        SecurityTokenSignatureKeyNotFoundException => (BearerFailureReason.UnknownKey, "The token was signed with a key the identity provider does not publish."),
+        SecurityTokenInvalidSignatureException => (BearerFailureReason.Signature, "The token's signature is not valid."),
+        SecurityTokenMalformedException or ArgumentException => (BearerFailureReason.Malformed, "The token is not a well-formed JWT."),
+        _ => (BearerFailureReason.Invalid, "The token is not valid."),
     };
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Bearer token refused: {Reason}")]
     private static partial void LogTokenRefusedCore(ILogger logger, string reason);
 
-    private static void LogTokenRefused(ILogger logger, string reason)
+    private static void LogTokenRefused(ILogger logger, BearerFailureReason reason)
     {
-        LogTokenRefusedCore(logger, reason);
+        // The log names the reason as the metric tags it, so the two can be read side by side.
+        var tag = TokenServiceTelemetry.ReasonTag(reason);
+        LogTokenRefusedCore(logger, tag);
         TokenServiceTelemetry.BearerFailure(reason);
     }
 
@@ -320,7 +322,7 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
     private static void LogMissingToken(ILogger logger)
     {
         LogMissingTokenCore(logger);
-        TokenServiceTelemetry.BearerFailure("missing");
+        TokenServiceTelemetry.BearerFailure(BearerFailureReason.Missing);
     }
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Unknown signing key: the identity provider's keys were refreshed")]

@@ -1,3 +1,5 @@
+using TokenFunction.Primitives;
+
 namespace TokenFunction.Auth;
 
 /// <summary>
@@ -81,21 +83,21 @@ public sealed class CallerAuthenticationOptions
     public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The configured audiences as a list.</summary>
-    public IReadOnlyList<string> GetAudiences() => SplitList(Audience);
+    public IReadOnlyList<string> GetAudiences() => SettingLists.Split(Audience);
 
     /// <summary>The configured required scopes as a list.</summary>
-    public IReadOnlyList<string> GetRequiredScopes() => SplitList(RequiredScopes);
+    public IReadOnlyList<string> GetRequiredScopes() => SettingLists.Split(RequiredScopes);
 
     /// <summary>The configured required roles as a list.</summary>
-    public IReadOnlyList<string> GetRequiredRoles() => SplitList(RequiredRoles);
+    public IReadOnlyList<string> GetRequiredRoles() => SettingLists.Split(RequiredRoles);
 
     /// <summary>The configured accepted <c>typ</c> values as a list.</summary>
-    public IReadOnlyList<string> GetValidTypes() => SplitList(ValidTypes);
+    public IReadOnlyList<string> GetValidTypes() => SettingLists.Split(ValidTypes);
 
     /// <summary>The configured algorithms, or <see cref="DefaultAlgorithms"/> when none are set.</summary>
     public IReadOnlyList<string> GetValidAlgorithms()
     {
-        var configured = SplitList(ValidAlgorithms);
+        var configured = SettingLists.Split(ValidAlgorithms);
         return configured.Length == 0 ? DefaultAlgorithms : configured;
     }
 
@@ -104,9 +106,6 @@ public sealed class CallerAuthenticationOptions
         !string.IsNullOrWhiteSpace(MetadataAddress) ? MetadataAddress.Trim()
         : string.IsNullOrWhiteSpace(Authority) ? null
         : Authority.Trim().TrimEnd('/') + "/.well-known/openid-configuration";
-
-    private static string[] SplitList(string? value) =>
-        value?.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 }
 
 /// <summary>

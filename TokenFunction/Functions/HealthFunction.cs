@@ -9,6 +9,9 @@ namespace TokenFunction.Functions;
 
 public sealed class HealthFunction(IKeyProvider keyProvider)
 {
+    // What a load balancer or a client waiting for start-up should wait before asking again.
+    private static readonly TimeSpan s_notReadyRetryAfter = TimeSpan.FromSeconds(5);
+
     private static readonly byte[] s_ok = JsonSerializer.SerializeToUtf8Bytes(new HealthResponse("ok"), EndpointJsonContext.Default.HealthResponse);
 
     [Function("health")]
@@ -20,9 +23,7 @@ public sealed class HealthFunction(IKeyProvider keyProvider)
         // Reveals readiness only: never the key, the vault or anything else about the configuration.
         if (!keyProvider.IsReady)
         {
-            var unavailable = await Problems.WriteAsync(request, 503, "The signing secret is not loaded yet.").ConfigureAwait(false);
-            unavailable.Headers.TryAddWithoutValidation("Retry-After", "5");
-            return unavailable;
+            return await Problems.WriteUnavailableAsync(request, "The signing secret is not loaded yet.", s_notReadyRetryAfter).ConfigureAwait(false);
         }
 
         var response = request.CreateResponse(HttpStatusCode.OK);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker.Http;
@@ -22,6 +23,20 @@ public static class Problems
         await response.Body.WriteAsync(bytes).ConfigureAwait(false);
         return response;
     }
+
+    /// <summary>
+    /// 503 with <c>Retry-After</c> in whole seconds (at least one): the one shape of "not the caller's fault, come
+    /// back later" on every route.
+    /// </summary>
+    public static async ValueTask<HttpResponseData> WriteUnavailableAsync(HttpRequestData request, string detail, TimeSpan retryAfter)
+    {
+        var response = await WriteAsync(request, 503, detail).ConfigureAwait(false);
+        response.Headers.TryAddWithoutValidation("Retry-After", RetryAfterSeconds(retryAfter).ToString(CultureInfo.InvariantCulture));
+        return response;
+    }
+
+    /// <summary>A delay as <c>Retry-After</c> seconds: rounded up, never below one.</summary>
+    public static long RetryAfterSeconds(TimeSpan retryAfter) => Math.Max(1, (long)Math.Ceiling(retryAfter.TotalSeconds));
 
     /// <summary>The problem type (the RFC 9110 section defining the status) and its title.</summary>
     public static (string Type, string Title) Describe(int status) => status switch

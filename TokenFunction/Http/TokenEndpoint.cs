@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json;
@@ -64,11 +63,8 @@ public sealed class TokenEndpoint(
             catch (CallerAuthenticationUnavailableException exception)
             {
                 // The identity provider's keys cannot be read (the authenticator has logged why): not the caller's fault.
-                var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
                 TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.IdentityProviderUnavailable);
-                var unavailable = await Problems.WriteAsync(request, 503, "Bearer tokens cannot be checked right now; retry later.").ConfigureAwait(false);
-                unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
-                return unavailable;
+                return await Problems.WriteUnavailableAsync(request, "Bearer tokens cannot be checked right now; retry later.", exception.RetryAfter).ConfigureAwait(false);
             }
 
             if (!authentication.Succeeded)
@@ -113,12 +109,9 @@ public sealed class TokenEndpoint(
             }
             catch (SecretUnavailableException exception)
             {
-                var seconds = Math.Max(1, (long)Math.Ceiling(exception.RetryAfter.TotalSeconds));
-                EndpointLog.SecretUnavailable(logger, exception, route, seconds);
+                EndpointLog.SecretUnavailable(logger, exception, route, Problems.RetryAfterSeconds(exception.RetryAfter));
                 TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.SecretUnavailable);
-                var unavailable = await Problems.WriteAsync(request, 503, "The signing secret is not available right now; retry later.").ConfigureAwait(false);
-                unavailable.Headers.TryAddWithoutValidation("Retry-After", seconds.ToString(CultureInfo.InvariantCulture));
-                return unavailable;
+                return await Problems.WriteUnavailableAsync(request, "The signing secret is not available right now; retry later.", exception.RetryAfter).ConfigureAwait(false);
             }
 
             var ttl = maxTtl is { } cap && cap < decision!.Ttl ? cap : decision!.Ttl;

@@ -31,19 +31,28 @@ public sealed class AccessToken
     /// <summary>The participant identity, written as <c>sub</c>. Required by a join grant.</summary>
     public string? Identity { get => Claims.Identity; set => Claims.Identity = value; }
 
+    /// <inheritdoc cref="ClaimGrants.Name"/>
     public string? Name { get => Claims.Name; set => Claims.Name = value; }
 
+    /// <inheritdoc cref="ClaimGrants.Metadata"/>
     public string? Metadata { get => Claims.Metadata; set => Claims.Metadata = value; }
 
+    /// <inheritdoc cref="ClaimGrants.Attributes"/>
     public IDictionary<string, string>? Attributes { get => Claims.Attributes; set => Claims.Attributes = value; }
 
-    /// <summary><c>standard</c>, <c>ingress</c>, <c>egress</c>, <c>sip</c>, <c>agent</c>, ...</summary>
+    /// <inheritdoc cref="ClaimGrants.Kind"/>
     public string? Kind { get => Claims.Kind; set => Claims.Kind = value; }
 
+    /// <inheritdoc cref="ClaimGrants.RoomPreset"/>
     public string? RoomPreset { get => Claims.RoomPreset; set => Claims.RoomPreset = value; }
 
+    /// <inheritdoc cref="ClaimGrants.Sha256"/>
     public string? Sha256 { get => Claims.Sha256; set => Claims.Sha256 = value; }
 
+    /// <summary>
+    /// How long the token is valid from <see cref="NotBefore"/>. It bounds only the first connection: LiveKit renews
+    /// the tokens of connected participants itself.
+    /// </summary>
     public TimeSpan Ttl { get; set; } = DefaultTtl;
 
     /// <summary>Defaults to now from the <see cref="TimeProvider"/> at <see cref="ToJwt"/>.</summary>
@@ -52,6 +61,7 @@ public sealed class AccessToken
     /// <summary>Defaults to <see cref="NotBefore"/> plus <see cref="Ttl"/>.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 
+    /// <inheritdoc cref="ClaimGrants.RoomConfig"/>
     public RoomConfiguration? RoomConfig { get => Claims.RoomConfig; set => Claims.RoomConfig = value; }
 
     /// <summary>
@@ -74,6 +84,7 @@ public sealed class AccessToken
         return this;
     }
 
+    /// <summary>Merges <paramref name="grant"/> into the token's SIP grant; what it sets wins.</summary>
     public AccessToken AddSipGrant(SipGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);

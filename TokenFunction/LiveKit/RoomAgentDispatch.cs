@@ -12,8 +12,10 @@ namespace TokenFunction.LiveKit;
 /// </remarks>
 public sealed class RoomAgentDispatch
 {
+    /// <summary>The name the agent registered with; empty or unset means the unnamed (automatic-dispatch) agent.</summary>
     public string? AgentName { get; set; }
 
+    /// <summary>Free-form data handed to the agent's job.</summary>
     public string? Metadata { get; set; }
 
     /// <summary>LiveKit Cloud only: whether the agent's job is restarted when it fails.</summary>

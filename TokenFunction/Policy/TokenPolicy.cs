@@ -2,7 +2,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.LiveKit;
+using TokenFunction.Primitives;
 
 namespace TokenFunction.Policy;
 
@@ -14,18 +16,6 @@ public sealed class TokenPolicy
 {
     internal const int MaxAgentDispatches = 8;
 
-    // Fields that would ask for more than a participant's grants, in any spelling (compared without '_' and case).
-    // A false or null value asks for nothing and is let through; anything else is refused.
-    // Telemetry names the refusal reason from the same list (TokenServiceTelemetry), so a field added here is tagged too.
-    internal static IReadOnlySet<string> PrivilegedFields => s_privileged;
-
-    private static readonly HashSet<string> s_privileged = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "roomadmin", "roomcreate", "roomlist", "roomrecord", "ingressadmin", "hidden", "recorder", "agent", "kind",
-        "sip", "sipadmin", "sipcall", "admin", "call", "video", "grant", "grants", "roompreset", "destinationroom",
-        "cansubscribemetrics", "canmanageagentsession", "sha256",
-    };
-
     private readonly TokenPolicyOptions _options;
     private readonly TrackSource[] _sources;
     private readonly HashSet<string> _agentNames;
@@ -36,7 +26,7 @@ public sealed class TokenPolicy
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _sources = TokenPolicyOptionsValidator.ParseSources(_options.CanPublishSources, out _) ?? [];
-        _agentNames = new HashSet<string>(TokenPolicyOptionsValidator.SplitList(_options.AllowedAgentNames), StringComparer.Ordinal);
+        _agentNames = new HashSet<string>(SettingLists.Split(_options.AllowedAgentNames), StringComparer.Ordinal);
         _roomPattern = string.IsNullOrEmpty(_options.RoomNamePattern)
             ? null
             : RoomPattern.Compile(_options.RoomNamePattern);
@@ -317,7 +307,7 @@ public sealed class TokenPolicy
             {
                 if (wire is null || !TrackSources.TryParse(wire, out var source))
                 {
-                    return RequestError.Invalid("can_publish_sources", "can_publish_sources may list only camera, microphone, screen_share and screen_share_audio.");
+                    return RequestError.Invalid("can_publish_sources", $"can_publish_sources may list only {TrackSources.List}.");
                 }
 
                 if (_sources.Length > 0 && Array.IndexOf(_sources, source) < 0)
@@ -501,16 +491,14 @@ public sealed class TokenPolicy
 
         if (element.ValueKind == JsonValueKind.String)
         {
-            policy = element.ValueEquals("JRP_ON_FAILURE"u8) ? JobRestartPolicy.OnFailure
-                : element.ValueEquals("JRP_NEVER"u8) ? JobRestartPolicy.Never
-                : null;
+            policy = WireNames<JobRestartPolicy>.TryParse(element.GetString(), out var named) ? named : null;
         }
         else if (element.ValueKind == JsonValueKind.Number && element.TryGetInt32(out var number) && Enum.IsDefined((JobRestartPolicy)number))
         {
             policy = (JobRestartPolicy)number;
         }
 
-        return policy is null ? RequestError.Invalid(field, $"{field} must be JRP_ON_FAILURE or JRP_NEVER (or 0 or 1).") : null;
+        return policy is null ? RequestError.Invalid(field, $"{field} must be one of {string.Join(", ", WireNames<JobRestartPolicy>.All)} (or its number).") : null;
     }
 
     private static RequestError? CheckPrivileged(Dictionary<string, JsonElement>? other, string prefix, bool refuseAll = false)
@@ -527,7 +515,7 @@ public sealed class TokenPolicy
                 continue;
             }
 
-            if (refuseAll || s_privileged.Contains(key.Replace("_", "", StringComparison.Ordinal)))
+            if (refuseAll || RequestFields.IsPrivileged(key))
             {
                 // The key is the caller's own text: name it only when it is short and printable.
                 var field = key.Length <= 64 && TextRules.Inspect(key, out _, out var control) && !control ? prefix + key : prefix.TrimEnd('.');

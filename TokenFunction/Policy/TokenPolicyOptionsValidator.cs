@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using TokenFunction.LiveKit;
+using TokenFunction.Primitives;
 
 namespace TokenFunction.Policy;
 
@@ -32,7 +33,7 @@ public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOp
 
         if (ParseSources(options.CanPublishSources, out var badSource) is null)
         {
-            failures.Add(Fail(nameof(options.CanPublishSources), $"has an unknown track source '{badSource}' (use camera, microphone, screen_share, screen_share_audio)"));
+            failures.Add(Fail(nameof(options.CanPublishSources), $"has an unknown track source '{badSource}' (use {TrackSources.List})"));
         }
 
         if (!string.IsNullOrEmpty(options.RoomNamePattern) && !RoomPattern.TryCompile(options.RoomNamePattern, out _, out var problem))
@@ -47,7 +48,7 @@ public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOp
         CheckRange(failures, nameof(options.MaxAttributesBytes), options.MaxAttributesBytes, 0, TokenPolicyOptions.LiveKitMaxAttributesBytes);
         CheckRange(failures, nameof(options.MaxRequestBodyBytes), options.MaxRequestBodyBytes, 1024, TokenPolicyOptions.HardMaxRequestBodyBytes);
 
-        foreach (var agent in SplitList(options.AllowedAgentNames))
+        foreach (var agent in SettingLists.Split(options.AllowedAgentNames))
         {
             if (agent.Length > TokenPolicyOptions.LiveKitMaxNameLength || agent.Any(char.IsControl))
             {
@@ -62,14 +63,11 @@ public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOp
     /// <summary>The setting as written in app settings, e.g. <c>TokenPolicy__DefaultTtl</c>.</summary>
     internal static string Setting(string property) => $"{TokenPolicyOptions.SectionName}__{property}";
 
-    internal static string[] SplitList(string? value) =>
-        string.IsNullOrWhiteSpace(value) ? [] : value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-
     /// <summary>Null when a source is unknown (<paramref name="bad"/> names it); empty when every source is allowed.</summary>
     internal static TrackSource[]? ParseSources(string? value, out string? bad)
     {
         bad = null;
-        var items = SplitList(value);
+        var items = SettingLists.Split(value);
         var result = new List<TrackSource>(items.Length);
         foreach (var item in items)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using TokenFunction.Contract;
 
 namespace TokenFunction.Policy;
 
@@ -9,50 +10,50 @@ namespace TokenFunction.Policy;
 /// </summary>
 public sealed class TokenRequestBody
 {
-    [JsonPropertyName("room_name")]
+    [JsonPropertyName(RequestFields.RoomName)]
     public string? RoomName { get; set; }
 
-    [JsonPropertyName("participant_identity")]
+    [JsonPropertyName(RequestFields.ParticipantIdentity)]
     public string? ParticipantIdentity { get; set; }
 
-    [JsonPropertyName("participant_name")]
+    [JsonPropertyName(RequestFields.ParticipantName)]
     public string? ParticipantName { get; set; }
 
-    [JsonPropertyName("participant_metadata")]
+    [JsonPropertyName(RequestFields.ParticipantMetadata)]
     public string? ParticipantMetadata { get; set; }
 
-    [JsonPropertyName("participant_attributes")]
+    [JsonPropertyName(RequestFields.ParticipantAttributes)]
     public Dictionary<string, string>? ParticipantAttributes { get; set; }
 
-    [JsonPropertyName("room_config")]
+    [JsonPropertyName(RequestFields.RoomConfig)]
     public RoomConfigBody? RoomConfig { get; set; }
 
     /// <summary>Legacy (the seed's snippet, the sandbox): the room.</summary>
-    [JsonPropertyName("roomName")]
+    [JsonPropertyName(RequestFields.LegacyRoomName)]
     public string? LegacyRoomName { get; set; }
 
     /// <summary>Legacy: the identity, and the name unless one is given.</summary>
-    [JsonPropertyName("participantName")]
+    [JsonPropertyName(RequestFields.LegacyParticipantName)]
     public string? LegacyParticipantName { get; set; }
 
     /// <summary>Requested lifetime in seconds, bounded by policy.</summary>
-    [JsonPropertyName("ttl")]
+    [JsonPropertyName(RequestFields.Ttl)]
     public long? Ttl { get; set; }
 
     // Narrowing only: a caller may turn off what policy grants, never turn on what it does not.
-    [JsonPropertyName("can_publish")]
+    [JsonPropertyName(RequestFields.CanPublish)]
     public bool? CanPublish { get; set; }
 
-    [JsonPropertyName("can_subscribe")]
+    [JsonPropertyName(RequestFields.CanSubscribe)]
     public bool? CanSubscribe { get; set; }
 
-    [JsonPropertyName("can_publish_data")]
+    [JsonPropertyName(RequestFields.CanPublishData)]
     public bool? CanPublishData { get; set; }
 
-    [JsonPropertyName("can_update_own_metadata")]
+    [JsonPropertyName(RequestFields.CanUpdateOwnMetadata)]
     public bool? CanUpdateOwnMetadata { get; set; }
 
-    [JsonPropertyName("can_publish_sources")]
+    [JsonPropertyName(RequestFields.CanPublishSources)]
     public List<string>? CanPublishSources { get; set; }
 
     /// <summary>Every other field: ignored, unless it names a privilege callers may not ask for.</summary>
@@ -63,7 +64,7 @@ public sealed class TokenRequestBody
 /// <summary><c>room_config</c>: only agent dispatch (to agent names policy allows) may be requested.</summary>
 public sealed class RoomConfigBody
 {
-    [JsonPropertyName("agents")]
+    [JsonPropertyName(RequestFields.Agents.List)]
     public List<AgentDispatchBody?>? Agents { get; set; }
 
     [JsonExtensionData]
@@ -81,25 +82,25 @@ public sealed class RoomConfigBody
 /// </remarks>
 public sealed class AgentDispatchBody
 {
-    [JsonPropertyName("agent_name")]
+    [JsonPropertyName(RequestFields.Agents.AgentName)]
     public string? AgentName { get; set; }
 
-    [JsonPropertyName("agentName")]
+    [JsonPropertyName(RequestFields.Agents.AgentNameCamel)]
     public string? AgentNameCamel { get; set; }
 
-    [JsonPropertyName("metadata")]
+    [JsonPropertyName(RequestFields.Agents.Metadata)]
     public string? Metadata { get; set; }
 
-    [JsonPropertyName("deployment")]
+    [JsonPropertyName(RequestFields.Agents.Deployment)]
     public string? Deployment { get; set; }
 
-    [JsonPropertyName("attributes")]
+    [JsonPropertyName(RequestFields.Agents.Attributes)]
     public Dictionary<string, string>? Attributes { get; set; }
 
     /// <summary>The enum as protobuf JSON allows it: its value name (<c>"JRP_NEVER"</c>) or its number.</summary>
-    [JsonPropertyName("restart_policy")]
+    [JsonPropertyName(RequestFields.Agents.RestartPolicy)]
     public JsonElement? RestartPolicy { get; set; }
 
-    [JsonPropertyName("restartPolicy")]
+    [JsonPropertyName(RequestFields.Agents.RestartPolicyCamel)]
     public JsonElement? RestartPolicyCamel { get; set; }
 }

@@ -1,6 +1,8 @@
 using System.Collections.Frozen;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Text.Json;
+using TokenFunction.Contract;
 
 namespace TokenFunction.Telemetry;
 
@@ -74,14 +76,26 @@ public static class TokenServiceTelemetry
         public const string TimedOut = "timed_out";
     }
 
-    internal const string Other = "other";
+    /// <summary>
+    /// Values of the <see cref="Tags.Reason"/> tag on <see cref="Instruments.RequestsRefused"/>: a request field
+    /// (<see cref="RequestFields.Standard"/>), <c>body</c>, <c>content_type</c>, one value for every privileged grant,
+    /// <c>authentication</c> for a 401, or <c>other</c>.
+    /// </summary>
+    public static class RefusalReasons
+    {
+        public const string Authentication = "authentication";
+        public const string PrivilegedGrant = "privileged_grant";
+        public const string Body = "body";
+        public const string ContentType = "content_type";
+        public const string Other = "other";
 
-    // Bearer failure reasons the authenticator names (BearerCallerAuthenticator.Describe and its own checks).
-    private static readonly FrozenSet<string> s_bearerReasons = FrozenSet.Create(StringComparer.Ordinal,
-    [
-        "missing", "expired", "not_yet_valid", "no_expiry", "lifetime", "audience", "issuer", "algorithm", "unknown_key",
-        "signature", "malformed", "invalid", "identity_claim", "scope", "role", "token_type", "name_claim",
-    ]);
+        public static IReadOnlyList<string> All { get; } =
+            [Authentication, PrivilegedGrant, Body, ContentType, Other, .. RequestFields.Standard];
+    }
+
+    // The bearer failure reasons' tags, by the enum's value: BearerFailureReason is the list.
+    private static readonly string[] s_bearerReasons =
+        [.. Enum.GetValues<BearerFailureReason>().Select(static r => JsonNamingPolicy.SnakeCaseLower.ConvertName(r.ToString()))];
 
     // Request fields as policy names them (any spelling: compared lower-case without '_'), mapped to one fixed value.
     private static readonly FrozenDictionary<string, string> s_fields = BuildFieldReasons();
@@ -159,8 +173,12 @@ public static class TokenServiceTelemetry
 
     public static void KeyPairRotated() => s_rotations.Add(1);
 
-    public static void BearerFailure(string reason) =>
-        s_bearerFailures.Add(1, new TagList { { Tags.Reason, s_bearerReasons.Contains(reason) ? reason : Other } });
+    public static void BearerFailure(BearerFailureReason reason) =>
+        s_bearerFailures.Add(1, new TagList { { Tags.Reason, ReasonTag(reason) } });
+
+    /// <summary>The <see cref="Tags.Reason"/> value of a bearer failure: the reason's snake_case name.</summary>
+    public static string ReasonTag(BearerFailureReason reason) =>
+        (uint)reason < (uint)s_bearerReasons.Length ? s_bearerReasons[(int)reason] : RefusalReasons.Other;
 
     public static void MetadataRefreshForced() => s_metadataRefreshes.Add(1);
 
@@ -183,12 +201,12 @@ public static class TokenServiceTelemetry
     {
         if (status == 401)
         {
-            return "authentication";
+            return RefusalReasons.Authentication;
         }
 
         if (string.IsNullOrEmpty(field))
         {
-            return Other;
+            return RefusalReasons.Other;
         }
 
         var span = field.AsSpan();
@@ -205,13 +223,13 @@ public static class TokenServiceTelemetry
 
             if (length == key.Length)
             {
-                return Other;
+                return RefusalReasons.Other;
             }
 
             key[length++] = char.ToLowerInvariant(c);
         }
 
-        return s_fields.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key[..length], out var reason) ? reason : Other;
+        return s_fields.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(key[..length], out var reason) ? reason : RefusalReasons.Other;
     }
 
     private static object StatusTag(int status) => (uint)status < (uint)s_statusCodes.Length ? s_statusCodes[status] : s_statusCodes[0];
@@ -221,20 +239,15 @@ public static class TokenServiceTelemetry
 
     private static FrozenDictionary<string, string> BuildFieldReasons()
     {
-        string[] fields =
-        [
-            "room_name", "participant_identity", "participant_name", "participant_metadata", "participant_attributes",
-            "room_config", "ttl", "can_publish", "can_subscribe", "can_publish_data", "can_update_own_metadata",
-            "can_publish_sources", "body", "content_type",
-        ];
-        var map = fields.ToDictionary(f => f.Replace("_", "", StringComparison.Ordinal), f => f, StringComparer.Ordinal);
-        map["contenttype"] = "content_type";
-        map["content-type"] = "content_type";
+        var map = RequestFields.Standard.ToDictionary(RequestFields.Key, f => f, StringComparer.Ordinal);
+        map[RequestFields.Key(RequestFields.Body)] = RefusalReasons.Body;
+        map[RequestFields.Key(RequestFields.ContentType)] = RefusalReasons.ContentType;
+        map["contenttype"] = RefusalReasons.ContentType;
 
-        // Fields that ask for grants policy decides (TokenPolicy's own list): one value, since any of them is the same refusal.
-        foreach (var privileged in Policy.TokenPolicy.PrivilegedFields)
+        // Fields that ask for grants policy decides: one value, since any of them is the same refusal.
+        foreach (var privileged in RequestFields.Privileged)
         {
-            map[privileged] = "privileged_grant";
+            map[privileged] = RefusalReasons.PrivilegedGrant;
         }
 
         return map.ToFrozenDictionary(StringComparer.Ordinal);
