@@ -25,21 +25,21 @@ public sealed class PostprovisionHookTests : PostprovisionHookContract
 /// </summary>
 public abstract class PostprovisionHookContract
 {
-    private const string Secret = "sentinel-livekit-secret-5f0c";
-    private const string SandboxId = "sentinel-sandbox-id-9a71b2";
+    private const string s_secret = "sentinel-livekit-secret-5f0c";
+    private const string s_sandboxId = "sentinel-sandbox-id-9a71b2";
 
     private protected abstract HookShell Shell { get; }
 
     [Fact]
     public async Task TheSecretAndTheSandboxIdAreEmptiedInTheAzdEnvironmentWithoutPrintingThem()
     {
-        var (exit, output, calls) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = Secret, ["SANDBOX_ID"] = SandboxId, ["SANDBOX_ENABLED"] = "true" });
+        var (exit, output, calls) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = s_secret, ["SANDBOX_ID"] = s_sandboxId, ["SANDBOX_ENABLED"] = "true" });
 
         Assert.True(exit == 0, output);
         Assert.Equal(["env set LIVEKIT_API_SECRET ", "env set SANDBOX_ID "], calls);
         Assert.Contains("LIVEKIT_API_SECRET is in Key Vault now and was emptied", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
-        Assert.DoesNotContain(SandboxId, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(s_secret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(s_sandboxId, output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -54,11 +54,11 @@ public abstract class PostprovisionHookContract
     [Fact]
     public async Task AFailedAzdCallFailsTheHookNamingTheCommand()
     {
-        var (exit, output, _) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = Secret, ["FAKE_AZD_EXIT"] = "3" });
+        var (exit, output, _) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = s_secret, ["FAKE_AZD_EXIT"] = "3" });
 
         Assert.Equal(1, exit);
         Assert.Contains("azd env set LIVEKIT_API_SECRET ''", output, StringComparison.Ordinal);
-        Assert.DoesNotContain(Secret, output, StringComparison.Ordinal);
+        Assert.DoesNotContain(s_secret, output, StringComparison.Ordinal);
     }
 
     private async Task<(int Exit, string Output, List<string> Calls)> RunAsync(Dictionary<string, string> environment)
