@@ -18,20 +18,7 @@ public sealed class RefreshingCacheTests
     {
         using var harness = new CacheHarness();
         var pending = harness.Source.Pending();
-        var entered = 0;
-        var allEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var callers = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
-        {
-            var call = harness.Cache.GetAsync();
-            if (Interlocked.Increment(ref entered) == 1000)
-            {
-                allEntered.SetResult();
-            }
-
-            return await call;
-        })).ToArray();
-
-        await allEntered.Task.WaitAsync(s_wait);
+        var callers = await ConcurrentCallers.StartAsync(1000, () => harness.Cache.GetAsync());
         Assert.DoesNotContain(callers, c => c.IsCompleted);
         Assert.False(harness.Cache.HasServableValue);
 

@@ -28,9 +28,8 @@ internal sealed class ScriptedSource : ICacheSource<Box>
     private static readonly AsyncLocal<string?> s_ambient = new();
 
     private readonly Queue<Func<CancellationToken, Task<Box>>> _script = new();
-    private readonly List<(int Count, TaskCompletionSource Reached)> _waiters = [];
     private readonly Lock _gate = new();
-    private int _calls;
+    private readonly CallCounter _calls = new();
 
     /// <summary>A value the test sets in its own execution context, to see whether it flows into a fetch.</summary>
     public static string? Ambient
@@ -53,16 +52,7 @@ internal sealed class ScriptedSource : ICacheSource<Box>
 
     public List<(Exception Failure, TimeSpan RetryIn, CachedValue<Box>? Stale)> Failures { get; } = [];
 
-    public int Calls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _calls;
-            }
-        }
-    }
+    public int Calls => _calls.Count;
 
     public static Task<Box> Answer(string name) => Task.FromResult(new Box(name));
 
@@ -91,41 +81,23 @@ internal sealed class ScriptedSource : ICacheSource<Box>
     }
 
     /// <summary>Completes once <paramref name="count"/> fetches have started: signalled by the source, not by the clock.</summary>
-    public Task WhenCallsReachAsync(int count)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_calls >= count)
-            {
-                return Task.CompletedTask;
-            }
-
-            _waiters.Add((count, reached));
-        }
-
-        return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    public Task WhenCallsReachAsync(int count) => _calls.WhenReachesAsync(count);
 
     public Task<Box> FetchAsync(CancellationToken cancellationToken)
     {
-        Func<CancellationToken, Task<Box>>? next;
-        lock (_gate)
+        Func<CancellationToken, Task<Box>>? next = null;
+        _calls.Add(() =>
         {
-            _calls++;
-            Tokens.Add(cancellationToken);
-            Seen.Add((SharedFetch.StartedFor, Activity.Current, Ambient));
-            _script.TryDequeue(out next);
-            foreach (var waiter in _waiters.Where(w => w.Count <= _calls).ToList())
+            lock (_gate)
             {
-                _waiters.Remove(waiter);
-                waiter.Reached.SetResult();
+                Tokens.Add(cancellationToken);
+                Seen.Add((SharedFetch.StartedFor, Activity.Current, Ambient));
+                _script.TryDequeue(out next);
             }
-        }
+        });
 
         return (next ?? Otherwise)(cancellationToken);
     }
-
     public Exception Unavailable(TimeSpan retryAfter, Exception? failure) => new UnavailableException(retryAfter, failure);
 
     public TimeSpan? RequestedDelay(Exception failure) => failure is AskedToWaitException asked ? asked.Delay : null;

@@ -17,8 +17,7 @@ internal sealed class KeyVaultHarness : IDisposable
 
     private readonly Queue<Func<CancellationToken, Task<Response<KeyVaultSecret>>>> _script = new();
     private readonly Lock _gate = new();
-    private readonly List<(int Count, TaskCompletionSource Reached)> _callWaiters = [];
-    private int _calls;
+    private readonly CallCounter _calls = new();
 
     /// <param name="clock">Wraps the fake clock, e.g. in one whose timers misbehave; the provider then uses that.</param>
     public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
@@ -37,15 +36,16 @@ internal sealed class KeyVaultHarness : IDisposable
             .Setup(c => c.GetSecretAsync(SecretName, It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Returns((string _, string? version, CancellationToken cancellationToken) =>
             {
-                Func<CancellationToken, Task<Response<KeyVaultSecret>>>? next;
-                lock (_gate)
+                Func<CancellationToken, Task<Response<KeyVaultSecret>>>? next = null;
+                _calls.Add(() =>
                 {
-                    _calls++;
                     ReceivedVersions.Add(version);
                     ReceivedTokens.Add(cancellationToken);
-                    _script.TryDequeue(out next);
-                    ReleaseCallWaiters();
-                }
+                    lock (_gate)
+                    {
+                        _script.TryDequeue(out next);
+                    }
+                });
 
                 return (next ?? Otherwise)(cancellationToken);
             });
@@ -70,16 +70,7 @@ internal sealed class KeyVaultHarness : IDisposable
 
     public List<CancellationToken> ReceivedTokens { get; } = [];
 
-    public int Calls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _calls;
-            }
-        }
-    }
+    public int Calls => _calls.Count;
 
     public static KeyVaultSecret Secret(string value, string version, string? apiKey)
     {
@@ -162,34 +153,8 @@ internal sealed class KeyVaultHarness : IDisposable
 #pragma warning restore CA2012
     }
 
-    /// <summary>
-    /// Completes when Key Vault has been called <paramref name="count"/> times (a fetch the provider starts on the
-    /// thread pool): signalled by the fake client itself, so nothing waits by the clock. The timeout is a hang guard.
-    /// </summary>
-    public Task WhenCallsReachAsync(int count)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_calls >= count)
-            {
-                return Task.CompletedTask;
-            }
-
-            _callWaiters.Add((count, reached));
-        }
-
-        return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private void ReleaseCallWaiters()
-    {
-        foreach (var waiter in _callWaiters.Where(w => w.Count <= _calls).ToList())
-        {
-            _callWaiters.Remove(waiter);
-            waiter.Reached.SetResult();
-        }
-    }
+    /// <summary>Completes when Key Vault has been called <paramref name="count"/> times (a fetch runs on the thread pool).</summary>
+    public Task WhenCallsReachAsync(int count) => _calls.WhenReachesAsync(count);
 
     public string AllLogText() =>
         string.Join("\n", Logger.Collector.GetSnapshot().Select(r => $"{r.Level} {r.Message} {r.Exception}"));
