@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.Caching;
 /// <summary>
 /// The refreshing cache on its own, over a scripted source and a fake clock: single flight, refresh, backoff,
 /// serve-stale up to the deadline, the fetch timeout, callers that give up, forced refreshes, disposal.
-/// Its users' own tests (KeyVaultKeyProviderTests, IssuerOutageTests, ...) check the same through them.
+/// Its users' own tests (KeyVaultApiCredentialsProviderTests, IssuerOutageTests, ...) check the same through them.
 /// </summary>
 public sealed class RefreshingCacheTests
 {

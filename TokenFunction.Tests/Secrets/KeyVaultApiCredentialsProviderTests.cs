@@ -4,7 +4,7 @@ using TokenFunction.Tests.Secrets.Fakes;
 
 namespace TokenFunction.Tests.Secrets;
 
-public sealed class KeyVaultKeyProviderTests
+public sealed class KeyVaultApiCredentialsProviderTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 

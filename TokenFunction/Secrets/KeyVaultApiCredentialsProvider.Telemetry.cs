@@ -7,7 +7,7 @@ using TokenFunction.Telemetry;
 namespace TokenFunction.Secrets;
 
 /// <summary>What the provider reports: a span, an outcome and a log line per Key Vault fetch, and the key pair gauges.</summary>
-public sealed partial class KeyVaultKeyProvider
+public sealed partial class KeyVaultApiCredentialsProvider
 {
     /// <summary>The outcome tag of a fetch: a fixed value per failure class, never anything the failure carried.</summary>
     internal static string FetchOutcome(Exception? failure) => failure switch
@@ -38,7 +38,7 @@ public sealed partial class KeyVaultKeyProvider
     });
 
     /// <summary>The Key Vault specifics the cache asks for: the read, the 503's exception, Retry-After, what to report.</summary>
-    private sealed class Source(KeyVaultKeyProvider provider) : ICacheSource<VersionedPair>
+    private sealed class Source(KeyVaultApiCredentialsProvider provider) : ICacheSource<VersionedPair>
     {
         public Task<VersionedPair> FetchAsync(CancellationToken cancellationToken) => provider.FetchAsync(cancellationToken);
 

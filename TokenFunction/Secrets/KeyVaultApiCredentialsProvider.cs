@@ -14,32 +14,32 @@ namespace TokenFunction.Secrets;
 /// <c>Retry-After</c>, retrying on a timer until Key Vault answers) is <see cref="RefreshingCache{T}"/>'s; this class
 /// reads the secret, turns it into a pair, and reports (logs, metrics, the fetch span).
 /// </remarks>
-public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
+public sealed partial class KeyVaultApiCredentialsProvider : IApiCredentialsProvider, IDisposable
 {
     private readonly SecretClient _client;
     private readonly TimeProvider _time;
-    private readonly ILogger<KeyVaultKeyProvider> _logger;
+    private readonly ILogger<KeyVaultApiCredentialsProvider> _logger;
     private readonly string _secretName;
     private readonly string? _fallbackApiKey;
     private readonly TimeSpan _timeToLive;
     private readonly RefreshingCache<VersionedPair> _cache;
     private readonly IDisposable _gauges;
 
-    public KeyVaultKeyProvider(
+    public KeyVaultApiCredentialsProvider(
         SecretClient client,
-        IOptions<KeyVaultKeyProviderOptions> options,
+        IOptions<KeyVaultApiCredentialsOptions> options,
         TimeProvider timeProvider,
-        ILogger<KeyVaultKeyProvider> logger)
+        ILogger<KeyVaultApiCredentialsProvider> logger)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
         var settings = options.Value;
-        var validation = new KeyVaultKeyProviderOptionsValidator().Validate(null, settings);
+        var validation = new KeyVaultApiCredentialsOptionsValidator().Validate(null, settings);
         if (validation.Failed)
         {
-            throw new OptionsValidationException(Options.DefaultName, typeof(KeyVaultKeyProviderOptions), validation.Failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(KeyVaultApiCredentialsOptions), validation.Failures);
         }
 
         _client = client;
@@ -120,7 +120,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
             throw new InvalidDataException($"Key Vault secret '{_secretName}' has no value.");
         }
 
-        var apiKey = secret.Properties.Tags.TryGetValue(KeyVaultKeyProviderOptions.ApiKeyTagName, out var tag)
+        var apiKey = secret.Properties.Tags.TryGetValue(KeyVaultApiCredentialsOptions.ApiKeyTagName, out var tag)
             && !string.IsNullOrWhiteSpace(tag)
                 ? tag
                 : _fallbackApiKey;
@@ -128,7 +128,7 @@ public sealed partial class KeyVaultKeyProvider : IKeyProvider, IDisposable
         {
             throw new InvalidDataException(
                 $"Key Vault secret '{_secretName}' version '{secret.Properties.Version}' has no "
-                + $"'{KeyVaultKeyProviderOptions.ApiKeyTagName}' tag and LIVEKIT_API_KEY is not set.");
+                + $"'{KeyVaultApiCredentialsOptions.ApiKeyTagName}' tag and LIVEKIT_API_KEY is not set.");
         }
 
         return new VersionedPair(new ApiCredentials(apiKey, secret.Value), secret.Properties.Version);

@@ -8,7 +8,7 @@ using TokenFunction.Secrets;
 namespace TokenFunction.Tests.Secrets.Fakes;
 
 /// <summary>
-/// A <see cref="KeyVaultKeyProvider"/> over a Moq'd <see cref="SecretClient"/>, a fake clock and a fake logger.
+/// A <see cref="KeyVaultApiCredentialsProvider"/> over a Moq'd <see cref="SecretClient"/>, a fake clock and a fake logger.
 /// Each Key Vault call takes the next scripted answer; every call is counted.
 /// </summary>
 internal sealed class KeyVaultHarness : IDisposable
@@ -20,9 +20,9 @@ internal sealed class KeyVaultHarness : IDisposable
     private readonly CallCounter _calls = new();
 
     /// <param name="clock">Wraps the fake clock, e.g. in one whose timers misbehave; the provider then uses that.</param>
-    public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
+    public KeyVaultHarness(Action<KeyVaultApiCredentialsOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
     {
-        Options = new KeyVaultKeyProviderOptions
+        Options = new KeyVaultApiCredentialsOptions
         {
             VaultUri = new Uri("https://kv-test.vault.azure.net/"),
             TimeToLive = TimeSpan.FromMinutes(5),
@@ -49,22 +49,22 @@ internal sealed class KeyVaultHarness : IDisposable
 
                 return (next ?? Otherwise)(cancellationToken);
             });
-        Provider = new KeyVaultKeyProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), clock?.Invoke(Time) ?? Time, Logger);
+        Provider = new KeyVaultApiCredentialsProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), clock?.Invoke(Time) ?? Time, Logger);
     }
 
     public Mock<SecretClient> Client { get; } = new(MockBehavior.Strict);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 4, 0, 0, TimeSpan.Zero));
 
-    public FakeLogger<KeyVaultKeyProvider> Logger { get; } = new();
+    public FakeLogger<KeyVaultApiCredentialsProvider> Logger { get; } = new();
 
-    public KeyVaultKeyProviderOptions Options { get; }
+    public KeyVaultApiCredentialsOptions Options { get; }
 
     /// <summary>The answer once the scripted ones are used up (an outage, or Key Vault back to normal).</summary>
     public Func<CancellationToken, Task<Response<KeyVaultSecret>>> Otherwise { get; set; } =
         _ => Task.FromException<Response<KeyVaultSecret>>(new InvalidOperationException("No scripted Key Vault answer left."));
 
-    public KeyVaultKeyProvider Provider { get; }
+    public KeyVaultApiCredentialsProvider Provider { get; }
 
     public List<string?> ReceivedVersions { get; } = [];
 
@@ -81,7 +81,7 @@ internal sealed class KeyVaultHarness : IDisposable
             version: version);
         if (apiKey is not null)
         {
-            properties.Tags[KeyVaultKeyProviderOptions.ApiKeyTagName] = apiKey;
+            properties.Tags[KeyVaultApiCredentialsOptions.ApiKeyTagName] = apiKey;
         }
 
         return SecretModelFactory.KeyVaultSecret(properties, value);
