@@ -11,7 +11,7 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddTokenServiceTelemetry(builder.Configuration);
 
 builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddKeyProvider(builder.Configuration);
+builder.Services.AddApiCredentialsProvider(builder.Configuration);
 builder.Services.AddCallerAuthentication(builder.Configuration);
 builder.Services.AddTokenEndpoint(builder.Configuration);
 

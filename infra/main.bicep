@@ -105,6 +105,9 @@ param authIdentityClaim string = 'sub'
 @description('Optional id for the self-hosted sandbox token server routes (/api/sandbox/connection-details, /api/v2/sandbox/connection-details): at least 16 letters, digits or dashes. Empty: those routes answer 404. Stored only in Key Vault; the app reads it through a Key Vault reference.')
 param sandboxId string = ''
 
+@description('Serve the sandbox routes (app setting Sandbox__Id, a Key Vault reference to the secret sandboxId writes). Separate from sandboxId because the pipeline never carries the id: a push provisions with sandboxId empty and must leave the routes as they are.')
+param sandboxEnabled bool = false
+
 @description('Key Vault purge protection. IRREVERSIBLE: once a vault has it on, it can never be turned off, and a deleted vault (and its name) stays until its retention period ends: azd down --purge cannot purge it. Recommended for production.')
 param keyVaultPurgeProtection bool = false
 
@@ -259,7 +262,7 @@ module api 'app/api.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttpInstances: httpAlwaysReadyInstances
     httpPerInstanceConcurrency: httpPerInstanceConcurrency
-    sandboxIdSecretUri: empty(sandboxId) ? '' : keyVault.outputs.sandboxIdSecretUri
+    sandboxIdSecretUri: sandboxEnabled ? keyVault.outputs.sandboxIdSecretUri : ''
     // Later objects win: what this template manages cannot be overridden through extraAppSettings.
     appSettings: union(extraAppSettingsObject, authSettings, {
       LIVEKIT_URL: livekitUrl

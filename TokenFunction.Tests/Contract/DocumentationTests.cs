@@ -38,6 +38,24 @@ public sealed partial class DocumentationTests
         Assert.All(DocsPages(), page => Assert.True(linked.Contains(page), $"README.md does not link {page}"));
     }
 
+    [Fact]
+    public void TheReadmeSaysWhyTheTokenModuleIsOurOwn()
+    {
+        var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
+        var start = readme.IndexOf("\n## Why the token module is our own\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the README has no section saying why the token module is our own");
+        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var why = readme[start..(end < 0 ? readme.Length : end)];
+
+        // Both reasons: the SDK package is not served, and the JWT library refuses the dev server's short secret.
+        Assert.Contains("`Livekit.Server.Sdk.Dotnet`", why, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.IdentityModel refuses HS256 keys shorter than 32 bytes", why, StringComparison.Ordinal);
+        Assert.Contains("`secret` (6 bytes)", why, StringComparison.Ordinal);
+        // And it stays true: the project does not reference the package it says it cannot use.
+        var packages = File.ReadAllText(RepoLayout.PathOf("Directory.Packages.props"));
+        Assert.DoesNotContain("Livekit.Server.Sdk", packages, StringComparison.OrdinalIgnoreCase);
+    }
+
     [Theory]
     [MemberData(nameof(Pages))]
     public void EveryRelativeLinkLeadsToAFileAndHeadingThatExist(string page)

@@ -85,7 +85,7 @@ public sealed class CallerAndFailureTests
     [Fact]
     public async Task An_unavailable_secret_is_503_with_retry_after()
     {
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new SecretUnavailableException("Key Vault did not answer.", TimeSpan.FromSeconds(2.2)));
         using var harness = new EndpointHarness(keyProvider: keys.Object);
@@ -100,7 +100,7 @@ public sealed class CallerAndFailureTests
     [Fact]
     public async Task An_unexpected_exception_is_a_500_with_the_invocation_id_and_no_details()
     {
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("internal detail: cache corrupted at slot 7"));
         using var harness = new EndpointHarness(keyProvider: keys.Object);

@@ -71,7 +71,7 @@ public sealed class ConnectionDetailsAndHealthTests : IDisposable
     [Fact]
     public async Task Health_is_a_503_problem_when_no_secret_is_loaded_and_reveals_nothing()
     {
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.SetupGet(k => k.IsReady).Returns(false);
         using var harness = new EndpointHarness(keyProvider: keys.Object);
 

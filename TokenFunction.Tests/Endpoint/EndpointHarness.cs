@@ -27,7 +27,7 @@ public sealed class EndpointHarness : IDisposable
     public EndpointHarness(
         IDictionary<string, string?>? settings = null,
         ICallerAuthenticator? authenticator = null,
-        IKeyProvider? keyProvider = null,
+        IApiCredentialsProvider? keyProvider = null,
         bool captureLogs = true)
     {
         // A secret that cannot occur by chance in any log text, so finding it anywhere is a real leak.
@@ -49,7 +49,7 @@ public sealed class EndpointHarness : IDisposable
             }
         });
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddSingleton(keyProvider ?? new StaticKeyProvider(new ApiCredentials(ApiKey, ApiSecret)));
+        services.AddSingleton(keyProvider ?? new StaticApiCredentialsProvider(new ApiCredentials(ApiKey, ApiSecret)));
         services.AddSingleton(authenticator ?? new AnonymousCallerAuthenticator());
         services.AddTokenEndpoint(configuration);
         services.AddSingleton<TokenFunction.Functions.TokenFunction>();

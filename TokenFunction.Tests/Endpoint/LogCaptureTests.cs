@@ -78,7 +78,7 @@ public sealed class LogCaptureTests
             Assert.DoesNotContain(harness.Logs.GetSnapshot(), r => r.Message.Contains("eyJ", StringComparison.Ordinal));
         }
 
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new SecretUnavailableException("Vault unreachable."));
         using (var harness = new EndpointHarness(keyProvider: keys.Object))
         {

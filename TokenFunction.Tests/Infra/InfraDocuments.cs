@@ -26,6 +26,9 @@ internal sealed record SnapshotInputs(
 
     public string AuthAudience => $"api://{EnvironmentName}";
 
+    /// <summary>sandboxEnabled; sandboxId is never set, as on a push (the pipeline never carries the id).</summary>
+    public bool SandboxEnabled { get; init; }
+
     /// <summary>principalKeyVaultRole, when a snapshot sets it (otherwise the template's default).</summary>
     public string? PrincipalKeyVaultRole { get; init; }
 
@@ -48,6 +51,7 @@ internal sealed record SnapshotInputs(
         param maxRequestBodyBytes = {MaxRequestBodyBytes}
         param httpAlwaysReadyInstances = {HttpAlwaysReadyInstances}
         param httpPerInstanceConcurrency = {HttpPerInstanceConcurrency}
+        param sandboxEnabled = {(SandboxEnabled ? "true" : "false")}
         param extraAppSettings = '{string.Join("; ", ExtraAppSettings.Select(s => $"{s.Key}={s.Value}"))};'
         {(PrincipalKeyVaultRole is null ? "" : $"param principalKeyVaultRole = '{PrincipalKeyVaultRole}'")}
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using TokenFunction.Policy;
 
 namespace TokenFunction.Tests.Infra;
@@ -7,8 +6,49 @@ namespace TokenFunction.Tests.Infra;
 /// infra/hooks/preprovision.sh, run as azd runs it (POSIX sh, the azd environment as process environment), with
 /// crafted environments: it must refuse what the worker or Azure would refuse, and let the rest through.
 /// </summary>
-public sealed class PreprovisionHookTests
+public sealed class PreprovisionHookTests : PreprovisionHookContract
 {
+    private protected override HookShell Shell => HookShell.Sh;
+
+    [Fact]
+    public void AzdRunsTheHookBeforeEveryProvisionOnEveryPlatform()
+    {
+        var azure = Yaml.Load("azure.yaml");
+
+        Assert.Equal("sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "shell"));
+        Assert.Equal("./infra/hooks/preprovision.sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "run"));
+        Assert.Equal("pwsh", Yaml.Str(azure, "hooks", "preprovision", "windows", "shell"));
+        Assert.Equal("./infra/hooks/preprovision.ps1", Yaml.Str(azure, "hooks", "preprovision", "windows", "run"));
+    }
+
+    [Fact]
+    public void ThePowerShellHookRefusesTheSameFlexSettings()
+    {
+        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
+
+        Assert.All(AzureFacts.FlexConsumptionRefuses.AppSettings, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ThePowerShellHookRefusesTheSameManagedSettings()
+    {
+        var sh = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
+        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
+        var managed = sh.Split('\n').Single(l => l.StartsWith("managed='", StringComparison.Ordinal))["managed='".Length..].TrimEnd('\'').Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Contains("Sandbox__Id", managed);
+        Assert.All(managed, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
+    }
+}
+
+/// <summary>
+/// What both preprovision hooks (sh for Linux and macOS, PowerShell for Windows) must do with the same crafted azd
+/// environments; each shell runs every case against the real script.
+/// </summary>
+public abstract class PreprovisionHookContract
+{
+    private protected abstract HookShell Shell { get; }
+
     private static readonly Dictionary<string, string> s_valid = new(StringComparer.Ordinal)
     {
         ["AZURE_LOCATION"] = "swedencentral",
@@ -34,13 +74,67 @@ public sealed class PreprovisionHookTests
     }
 
     [Fact]
-    public async Task AnEmptySecretPassesWithANoticeThatTheVaultKeepsItsSecret()
+    public async Task ALaterProvisionWithoutTheSecretPassesWithANoticeThatTheVaultKeepsItsSecret()
     {
-        var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", null));
+        var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", null), ("KEY_VAULT_NAME", "kv-abc123"));
 
         Assert.True(exit == 0, output);
-        Assert.Contains("LIVEKIT_API_SECRET is empty", output, StringComparison.Ordinal);
+        Assert.Contains("LIVEKIT_API_SECRET is empty: the vault keeps the secret it holds", output, StringComparison.Ordinal);
         Assert.DoesNotContain("LIVEKIT_API_SECRET is empty", (await RunAsync(s_valid)).Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Issue 19 item 2: with no vault yet (KEY_VAULT_NAME, an output of main.bicep, is unset) and no secret, the app
+    /// would come up answering 503 to every token request: refused, naming the setting and the command that sets it.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public async Task AFirstProvisionWithoutTheSecretIsRefusedNamingTheSettingAndTheCommand(string? secret)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", secret), ("KEY_VAULT_NAME", null));
+
+        Assert.Equal(1, exit);
+        Assert.Contains("LIVEKIT_API_SECRET is empty and this environment has no Key Vault yet", output, StringComparison.Ordinal);
+        Assert.Contains("azd env set LIVEKIT_API_SECRET", output, StringComparison.Ordinal);
+        Assert.Contains("KEY_VAULT_NAME", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AFirstProvisionWithTheSecretPasses()
+    {
+        var (exit, output) = await RunAsync(s_valid, ("KEY_VAULT_NAME", null));
+
+        Assert.True(exit == 0, output);
+    }
+
+    /// <summary>
+    /// Issue 19 item 1: the pipeline never carries SANDBOX_ID, so the routes stay on through SANDBOX_ENABLED; an id
+    /// set without it would be switched off again by the next push, and an enabled sandbox needs an id in a new vault.
+    /// </summary>
+    [Theory]
+    [InlineData("0123456789abcdef0123", null, "kv-abc", "SANDBOX_ID is set but SANDBOX_ENABLED is not true")]
+    [InlineData("0123456789abcdef0123", "false", "kv-abc", "SANDBOX_ID is set but SANDBOX_ENABLED is not true")]
+    [InlineData(null, "true", null, "SANDBOX_ENABLED is true but SANDBOX_ID is empty and this environment has no Key Vault yet")]
+    [InlineData(null, "yes", "kv-abc", "SANDBOX_ENABLED must be true or false")]
+    public async Task ASandboxSettingAPushWouldUndoIsRefused(string? id, string? enabled, string? vault, string expected)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("SANDBOX_ID", id), ("SANDBOX_ENABLED", enabled), ("KEY_VAULT_NAME", vault));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("0123456789abcdef0123", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0123456789abcdef0123", "true", null)]
+    [InlineData(null, "true", "kv-abc")]
+    [InlineData(null, "false", null)]
+    public async Task ASandboxThePipelineKeepsPasses(string? id, string? enabled, string? vault)
+    {
+        var (exit, output) = await RunAsync(s_valid, ("SANDBOX_ID", id), ("SANDBOX_ENABLED", enabled), ("KEY_VAULT_NAME", vault));
+
+        Assert.True(exit == 0, output);
     }
 
     [Theory]
@@ -149,38 +243,7 @@ public sealed class PreprovisionHookTests
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void AzdRunsTheHookBeforeEveryProvisionOnEveryPlatform()
-    {
-        var azure = Yaml.Load("azure.yaml");
-
-        Assert.Equal("sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "shell"));
-        Assert.Equal("./infra/hooks/preprovision.sh", Yaml.Str(azure, "hooks", "preprovision", "posix", "run"));
-        Assert.Equal("pwsh", Yaml.Str(azure, "hooks", "preprovision", "windows", "shell"));
-        Assert.Equal("./infra/hooks/preprovision.ps1", Yaml.Str(azure, "hooks", "preprovision", "windows", "run"));
-    }
-
-    [Fact]
-    public void ThePowerShellHookRefusesTheSameFlexSettings()
-    {
-        // pwsh does not run here; at least its refusal list must be the table's.
-        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
-
-        Assert.All(AzureFacts.FlexConsumptionRefuses.AppSettings, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void ThePowerShellHookRefusesTheSameManagedSettings()
-    {
-        var sh = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
-        var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
-        var managed = sh.Split('\n').Single(l => l.StartsWith("managed='", StringComparison.Ordinal))["managed='".Length..].TrimEnd('\'').Split(' ', StringSplitOptions.RemoveEmptyEntries);
-
-        Assert.Contains("Sandbox__Id", managed);
-        Assert.All(managed, s => Assert.Contains($"'{s}'", ps1, StringComparison.Ordinal));
-    }
-
-    private static async Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)
+    private Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)
     {
         var environment = new Dictionary<string, string>(baseline, StringComparer.Ordinal);
         foreach (var (name, value) in changes)
@@ -195,26 +258,6 @@ public sealed class PreprovisionHookTests
             }
         }
 
-        var startInfo = new ProcessStartInfo("sh")
-        {
-            WorkingDirectory = RepoLayout.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        startInfo.ArgumentList.Add(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
-        startInfo.Environment.Clear();
-        startInfo.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
-        foreach (var (name, value) in environment)
-        {
-            startInfo.Environment[name] = value;
-        }
-
-        using var process = Process.Start(startInfo)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
+        return HookRunner.RunAsync(Shell, "preprovision", environment);
     }
 }

@@ -11,16 +11,45 @@ namespace TokenFunction.Tests.Infra;
 [Collection(InfraTestGroup.Name)]
 public sealed class SandboxIdInfraTests(InfraFixture infra)
 {
+    /// <summary>Issue 19 item 1: the id never travels through the pipeline; SANDBOX_ENABLED, a plain bool, keeps the routes on.</summary>
     [Fact]
-    public void The_sandbox_id_parameter_is_secure_optional_and_a_pipeline_secret()
+    public void The_sandbox_id_parameter_is_secure_optional_and_never_in_the_pipeline()
     {
         var parameter = Arm.At(infra.Documents.Compiled, "parameters", "sandboxId");
         Assert.Equal("securestring", Arm.Str(parameter, "type"));
         Assert.Equal("", Arm.Str(parameter, "defaultValue"));
+        var enabled = Arm.At(infra.Documents.Compiled, "parameters", "sandboxEnabled");
+        Assert.Equal("bool", Arm.Str(enabled, "type"));
+        Assert.False(Arm.At(enabled, "defaultValue")!.GetValue<bool>());
 
         var azure = Yaml.Load("azure.yaml");
-        Assert.Contains("SANDBOX_ID", Yaml.Strings(azure, "pipeline", "secrets"));
+        Assert.DoesNotContain("SANDBOX_ID", Yaml.Strings(azure, "pipeline", "secrets"));
         Assert.DoesNotContain("SANDBOX_ID", Yaml.Strings(azure, "pipeline", "variables"));
+        Assert.Contains("SANDBOX_ENABLED", Yaml.Strings(azure, "pipeline", "variables"));
+    }
+
+    /// <summary>
+    /// Issue 19 item 1: a push provisions with sandboxId empty; with sandboxEnabled the app setting must still be the
+    /// reference (the vault keeps the id), and without it there is none, whatever the id. (A snapshot cannot show the
+    /// enabled case: the reference's URI is a module output, so the compiled template is read.)
+    /// </summary>
+    [Fact]
+    public void The_routes_follow_sandboxEnabled_not_the_id()
+    {
+        var text = Arm.Text(infra.Documents.Compiled);
+
+        Assert.Contains(
+            "\"sandboxIdSecretUri\":\"[if(parameters('sandboxEnabled'), createObject('value', reference(",
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains(".outputs.sandboxIdSecretUri.value), createObject('value', ''))]\"", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"sandboxIdSecretUri\":\"[if(empty(parameters('sandboxId'))", text, StringComparison.Ordinal);
+        foreach (var snapshot in infra.Documents.Snapshots)
+        {
+            Assert.False(snapshot.Inputs.SandboxEnabled);
+            var settings = Assert.Single(Arm.OfType(snapshot.Document, "Microsoft.Web/sites/config"), c => Arm.Str(c, "name")?.EndsWith("/appsettings", StringComparison.Ordinal) == true);
+            Assert.Null(Arm.At(settings, "properties", "Sandbox__Id"));
+        }
     }
 
     [Fact]

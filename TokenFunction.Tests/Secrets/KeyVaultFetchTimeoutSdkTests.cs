@@ -29,7 +29,7 @@ public sealed class KeyVaultFetchTimeoutSdkTests
         await using var vault = await LoopbackHttpsServer.StartAsync(ChallengeOnly);
         var seen = new List<Uri>();
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var options = new KeyVaultKeyProviderOptions { VaultUri = vault.BaseUri, FetchTimeout = TimeSpan.FromSeconds(5) };
+        var options = new KeyVaultApiCredentialsOptions { VaultUri = vault.BaseUri, FetchTimeout = TimeSpan.FromSeconds(5) };
         var endpoint = Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT");
         var header = Environment.GetEnvironmentVariable("IDENTITY_HEADER");
         Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", $"http://127.0.0.1:{((IPEndPoint)identity.LocalEndpoint).Port}/msi/token");
@@ -39,12 +39,12 @@ public sealed class KeyVaultFetchTimeoutSdkTests
             var configuration = new ConfigurationBuilder()
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["WEBSITE_INSTANCE_ID"] = "fake-instance" })
                 .Build();
-            var credential = KeyVaultClientFactory.CreateCredential(configuration, vault.CreateTransport(seen));
-            var clientOptions = KeyVaultClientFactory.CreateClientOptions(options);
+            var credential = KeyVaultAccess.CreateCredential(configuration, vault.CreateTransport(seen));
+            var clientOptions = KeyVaultAccess.CreateClientOptions(options);
             clientOptions.Transport = vault.CreateTransport(seen);
             clientOptions.DisableChallengeResourceVerification = true;
-            using var provider = new KeyVaultKeyProvider(
-                new SecretClient(vault.BaseUri, credential, clientOptions), Options.Create(options), time, new FakeLogger<KeyVaultKeyProvider>());
+            using var provider = new KeyVaultApiCredentialsProvider(
+                new SecretClient(vault.BaseUri, credential, clientOptions), Options.Create(options), time, new FakeLogger<KeyVaultApiCredentialsProvider>());
 
             var cold = provider.GetCredentialsAsync().AsTask();
             using var hanging = await connected.WaitAsync(s_wait);

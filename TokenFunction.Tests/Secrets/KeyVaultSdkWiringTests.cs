@@ -34,7 +34,7 @@ public sealed class KeyVaultSdkWiringTests
         var credential = new FakeTokenCredential("fake-access-token-1");
         await using var vault = await LoopbackHttpsServer.StartAsync(FakeVault("fake-access-token-1"));
         var seen = new List<Uri>();
-        Assert.False(KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions()).DisableChallengeResourceVerification);
+        Assert.False(KeyVaultAccess.CreateClientOptions(new KeyVaultApiCredentialsOptions()).DisableChallengeResourceVerification);
         using var provider = ProviderAgainst(vault, credential, seen);
 
         var pair = await provider.GetCredentialsAsync().AsTask().WaitAsync(s_wait);
@@ -57,7 +57,7 @@ public sealed class KeyVaultSdkWiringTests
         Assert.All(seen, uri => Assert.Equal(vault.BaseUri.Authority, uri.Authority));
 
         // Without the opt-out the SDK refuses the mismatched challenge resource, so production keeps the check on.
-        var strictOptions = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions());
+        var strictOptions = KeyVaultAccess.CreateClientOptions(new KeyVaultApiCredentialsOptions());
         strictOptions.Transport = vault.CreateTransport();
         var strict = new SecretClient(vault.BaseUri, new FakeTokenCredential("fake-access-token-1"), strictOptions);
         await Assert.ThrowsAsync<InvalidOperationException>(() => strict.GetSecretAsync("livekit-api-secret").WaitAsync(s_wait));
@@ -81,7 +81,7 @@ public sealed class KeyVaultSdkWiringTests
                 ["WEBSITE_INSTANCE_ID"] = "fake-instance",
                 ["AZURE_CLIENT_ID"] = ClientId,
             }).Build();
-            var credential = KeyVaultClientFactory.CreateCredential(configuration, vault.CreateTransport(seen));
+            var credential = KeyVaultAccess.CreateCredential(configuration, vault.CreateTransport(seen));
             using var provider = ProviderAgainst(vault, credential, seen);
 
             var pair = await provider.GetCredentialsAsync().AsTask().WaitAsync(s_wait);
@@ -111,17 +111,17 @@ public sealed class KeyVaultSdkWiringTests
     /// A provider over the real <see cref="SecretClient"/>, configured as the app configures it, talking to the fake
     /// vault through the loopback-only transport (every URI it reaches recorded in <paramref name="seen"/>).
     /// </summary>
-    private static KeyVaultKeyProvider ProviderAgainst(LoopbackHttpsServer vault, Azure.Core.TokenCredential credential, ICollection<Uri> seen)
+    private static KeyVaultApiCredentialsProvider ProviderAgainst(LoopbackHttpsServer vault, Azure.Core.TokenCredential credential, ICollection<Uri> seen)
     {
-        var clientOptions = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions());
+        var clientOptions = KeyVaultAccess.CreateClientOptions(new KeyVaultApiCredentialsOptions());
         clientOptions.Transport = vault.CreateTransport(seen);
         // The challenge names vault.azure.net while the fake vault is 127.0.0.1: the SDK checks that they match.
         clientOptions.DisableChallengeResourceVerification = true;
-        return new KeyVaultKeyProvider(
+        return new KeyVaultApiCredentialsProvider(
             new SecretClient(vault.BaseUri, credential, clientOptions),
-            Options.Create(new KeyVaultKeyProviderOptions { VaultUri = vault.BaseUri }),
+            Options.Create(new KeyVaultApiCredentialsOptions { VaultUri = vault.BaseUri }),
             TimeProvider.System,
-            new FakeLogger<KeyVaultKeyProvider>());
+            new FakeLogger<KeyVaultApiCredentialsProvider>());
     }
 
     /// <summary>Key Vault's protocol: 401 with the bearer challenge first, then the secret bundle for the right token.</summary>

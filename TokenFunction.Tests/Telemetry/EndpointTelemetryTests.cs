@@ -93,7 +93,7 @@ public sealed class EndpointTelemetryTests
     public async Task Each_503_is_counted_by_its_cause()
     {
         using var capture = new TelemetryCapture();
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new SecretUnavailableException("Key Vault did not answer.", TimeSpan.FromSeconds(2)));
         var idp = new Mock<ICallerAuthenticator>();
@@ -117,7 +117,7 @@ public sealed class EndpointTelemetryTests
     public async Task A_500_is_recorded_with_its_status_so_the_5xx_alert_sees_it()
     {
         using var capture = new TelemetryCapture();
-        var keys = new Mock<IKeyProvider>();
+        var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("bug"));
         using var harness = new EndpointHarness(keyProvider: keys.Object);
 

@@ -119,14 +119,14 @@ public sealed class KeyVaultTelemetryTests
     [InlineData(500, "failed")]
     [InlineData(503, "failed")]
     public void Fetch_outcomes_come_from_a_fixed_set(int status, string outcome) =>
-        Assert.Equal(outcome, KeyVaultKeyProvider.FetchOutcome(FakeResponse.Failure(status, "Code")));
+        Assert.Equal(outcome, KeyVaultApiCredentialsProvider.FetchOutcome(FakeResponse.Failure(status, "Code")));
 
     [Fact]
     public void Timeouts_and_other_exceptions_have_their_outcomes()
     {
-        Assert.Equal(Outcomes.Ok, KeyVaultKeyProvider.FetchOutcome(null));
-        Assert.Equal(Outcomes.TimedOut, KeyVaultKeyProvider.FetchOutcome(new TimeoutException()));
-        Assert.Equal(Outcomes.TimedOut, KeyVaultKeyProvider.FetchOutcome(new OperationCanceledException()));
-        Assert.Equal(Outcomes.Failed, KeyVaultKeyProvider.FetchOutcome(new InvalidDataException("no tag")));
+        Assert.Equal(Outcomes.Ok, KeyVaultApiCredentialsProvider.FetchOutcome(null));
+        Assert.Equal(Outcomes.TimedOut, KeyVaultApiCredentialsProvider.FetchOutcome(new TimeoutException()));
+        Assert.Equal(Outcomes.TimedOut, KeyVaultApiCredentialsProvider.FetchOutcome(new OperationCanceledException()));
+        Assert.Equal(Outcomes.Failed, KeyVaultApiCredentialsProvider.FetchOutcome(new InvalidDataException("no tag")));
     }
 }

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.IdentityModel.Protocols;
-using TokenFunction.Secrets;
+using TokenFunction.Caching;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Auth;

@@ -7,7 +7,7 @@ using TokenFunction.Secrets;
 
 namespace TokenFunction.Functions;
 
-public sealed class HealthFunction(IKeyProvider keyProvider)
+public sealed class HealthFunction(IApiCredentialsProvider credentials)
 {
     // What a load balancer or a client waiting for start-up should wait before asking again.
     private static readonly TimeSpan s_notReadyRetryAfter = TimeSpan.FromSeconds(5);
@@ -21,7 +21,7 @@ public sealed class HealthFunction(IKeyProvider keyProvider)
         ArgumentNullException.ThrowIfNull(request);
 
         // Reveals readiness only: never the key, the vault or anything else about the configuration.
-        if (!keyProvider.IsReady)
+        if (!credentials.IsReady)
         {
             return await Problems.WriteUnavailableAsync(request, "The signing secret is not loaded yet.", s_notReadyRetryAfter).ConfigureAwait(false);
         }

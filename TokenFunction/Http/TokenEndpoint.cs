@@ -28,7 +28,7 @@ public enum EndpointShape
 /// policy, sign. Every refusal is a problem response; only a fault of ours is a 500, with no details but a correlation id.
 /// </summary>
 public sealed class TokenEndpoint(
-    IKeyProvider keyProvider,
+    IApiCredentialsProvider keyProvider,
     ICallerAuthenticator authenticator,
     TokenPolicy policy,
     IOptions<LiveKitServerOptions> server,

@@ -10,16 +10,16 @@ namespace TokenFunction.Secrets;
 public static class SecretsServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the <see cref="IKeyProvider"/> chosen by configuration: Key Vault when <c>KEY_VAULT_URI</c> is set
+    /// Registers the <see cref="IApiCredentialsProvider"/> chosen by configuration: Key Vault when <c>KEY_VAULT_URI</c> is set
     /// (cached, warmed at start-up), otherwise the fixed pair in <c>LIVEKIT_API_KEY</c>/<c>LIVEKIT_API_SECRET</c>.
     /// </summary>
-    public static IServiceCollection AddKeyProvider(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddApiCredentialsProvider(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         var apiKey = configuration["LIVEKIT_API_KEY"];
         if (!string.IsNullOrWhiteSpace(configuration["KEY_VAULT_URI"]))
         {
-            return services.AddKeyVaultKeyProvider(configuration);
+            return services.AddKeyVaultApiCredentialsProvider(configuration);
         }
 
         var apiSecret = configuration["LIVEKIT_API_SECRET"];
@@ -35,39 +35,39 @@ public static class SecretsServiceCollectionExtensions
             throw new InvalidOperationException("LIVEKIT_API_SECRET is set but LIVEKIT_API_KEY is not: set both.");
         }
 
-        services.AddSingleton<IKeyProvider>(new StaticKeyProvider(new ApiCredentials(apiKey, apiSecret)));
+        services.AddSingleton<IApiCredentialsProvider>(new StaticApiCredentialsProvider(new ApiCredentials(apiKey, apiSecret)));
         return services;
     }
 
-    private static IServiceCollection AddKeyVaultKeyProvider(this IServiceCollection services, IConfiguration configuration)
+    private static IServiceCollection AddKeyVaultApiCredentialsProvider(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.AddOptions<KeyVaultKeyProviderOptions>()
+        services.AddOptions<KeyVaultApiCredentialsOptions>()
             .Configure(options => Bind(configuration, options))
             .ValidateOnStart();
         services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IValidateOptions<KeyVaultKeyProviderOptions>, KeyVaultKeyProviderOptionsValidator>());
+            ServiceDescriptor.Singleton<IValidateOptions<KeyVaultApiCredentialsOptions>, KeyVaultApiCredentialsOptionsValidator>());
         services.TryAddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value;
+            var options = provider.GetRequiredService<IOptions<KeyVaultApiCredentialsOptions>>().Value;
             return new SecretClient(
                 options.VaultUri!,
-                KeyVaultClientFactory.CreateCredential(configuration),
-                KeyVaultClientFactory.CreateClientOptions(options));
+                KeyVaultAccess.CreateCredential(configuration),
+                KeyVaultAccess.CreateClientOptions(options));
         });
-        services.AddSingleton<KeyVaultKeyProvider>();
-        services.AddSingleton<IKeyProvider>(provider => provider.GetRequiredService<KeyVaultKeyProvider>());
-        services.AddHostedService<KeyProviderWarmUpService>();
+        services.AddSingleton<KeyVaultApiCredentialsProvider>();
+        services.AddSingleton<IApiCredentialsProvider>(provider => provider.GetRequiredService<KeyVaultApiCredentialsProvider>());
+        services.AddHostedService<ApiCredentialsWarmUpService>();
         return services;
     }
 
-    private static void Bind(IConfiguration configuration, KeyVaultKeyProviderOptions options)
+    private static void Bind(IConfiguration configuration, KeyVaultApiCredentialsOptions options)
     {
         // A malformed URI is left null so that validation reports it with the setting's name.
         options.VaultUri = Uri.TryCreate(configuration["KEY_VAULT_URI"], UriKind.Absolute, out var uri) ? uri : null;
         options.SecretName = configuration["KEY_VAULT_SECRET_NAME"] is { Length: > 0 } name
             ? name
-            : KeyVaultKeyProviderOptions.DefaultSecretName;
+            : KeyVaultApiCredentialsOptions.DefaultSecretName;
         options.FallbackApiKey = configuration["LIVEKIT_API_KEY"];
         options.TimeToLive = Seconds(configuration, "KEY_VAULT_CACHE_TTL_SECONDS", options.TimeToLive);
         options.RefreshAhead = Seconds(configuration, "KEY_VAULT_REFRESH_AHEAD_SECONDS", options.RefreshAhead);

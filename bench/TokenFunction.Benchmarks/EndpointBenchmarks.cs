@@ -39,7 +39,7 @@ public class EndpointBenchmarks
 
         // Information is on, as in Azure: the cost of the "token issued" line is part of the figure.
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Information));
-        services.AddSingleton<IKeyProvider>(new StaticKeyProvider(new ApiCredentials("APIbench", "bench-secret-bench-secret-bench-secret")));
+        services.AddSingleton<IApiCredentialsProvider>(new StaticApiCredentialsProvider(new ApiCredentials("APIbench", "bench-secret-bench-secret-bench-secret")));
         services.AddSingleton<ICallerAuthenticator, AnonymousCallerAuthenticator>();
         services.AddTokenEndpoint(configuration);
         services.AddSingleton<TokenFunction.Functions.TokenFunction>();

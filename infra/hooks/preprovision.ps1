@@ -72,8 +72,25 @@ foreach ($raw in $extra.Split(';')) {
     elseif ($name -match 'secret') { Refuse "EXTRA_APP_SETTINGS must not set ${name}: secrets belong in Key Vault, not in app settings" }
 }
 
+# First provision or not, decided offline from KEY_VAULT_NAME, an output azd keeps after a provision (see preprovision.sh).
+$vaultName = Value 'KEY_VAULT_NAME'
+if (-not (Value 'LIVEKIT_API_SECRET') -and -not $vaultName) {
+    Refuse 'LIVEKIT_API_SECRET is empty and this environment has no Key Vault yet (KEY_VAULT_NAME is unset: no provision has run), so the app would answer 503 to every token request. From a developer''s machine (the pipeline never carries the secret): azd env set LIVEKIT_API_SECRET "$(read -rs s; printf %s "$s")" then azd provision'
+}
+
+# The sandbox routes stay on through SANDBOX_ENABLED, a pipeline variable; SANDBOX_ID itself never reaches the pipeline.
+$sandboxEnabled = Value 'SANDBOX_ENABLED'
+$sandboxId = Value 'SANDBOX_ID'
+if ($sandboxEnabled -cnotin '', 'true', 'false') { Refuse 'SANDBOX_ENABLED must be true or false' }
+if ($sandboxId -and $sandboxEnabled -cne 'true') {
+    Refuse 'SANDBOX_ID is set but SANDBOX_ENABLED is not true: the pipeline never carries SANDBOX_ID, so the next push would turn the sandbox routes off. azd env set SANDBOX_ENABLED true'
+}
+if ($sandboxEnabled -ceq 'true' -and -not $sandboxId -and -not $vaultName) {
+    Refuse 'SANDBOX_ENABLED is true but SANDBOX_ID is empty and this environment has no Key Vault yet: azd env set SANDBOX_ID "$(openssl rand -hex 24)"'
+}
+
 if ($script:failed) { exit 1 }
 
 if (-not (Value 'LIVEKIT_API_SECRET')) {
-    Write-Host 'preprovision: LIVEKIT_API_SECRET is empty: the Key Vault secret is left as it is (on a first deployment the app answers 503 until a secret is written).'
+    Write-Host 'preprovision: LIVEKIT_API_SECRET is empty: the vault keeps the secret it holds.'
 }

@@ -73,8 +73,30 @@ while [ -n "$rest" ]; do
   esac
 done
 
+# First provision or not, decided offline: KEY_VAULT_NAME is an output of infra/main.bicep, which azd stores in the
+# environment after a provision and removes again on `azd down` (azure-dev cli/azd/pkg/infra/provisioning/manager.go,
+# InvalidatedEnvKeys). Unset, no vault exists for this environment yet. The deploy workflow passes it from the GitHub
+# variable `azd pipeline config` copies (azure.yaml, pipeline.variables); hooks see the process environment as well as
+# azd's (azure-dev cli/azd/pkg/exec/command_runner.go, appendEnv).
+if [ -z "${LIVEKIT_API_SECRET:-}" ] && [ -z "${KEY_VAULT_NAME:-}" ]; then
+  refuse "LIVEKIT_API_SECRET is empty and this environment has no Key Vault yet (KEY_VAULT_NAME is unset: no provision has run), so the app would answer 503 to every token request. From a developer's machine (the pipeline never carries the secret): azd env set LIVEKIT_API_SECRET \"\$(read -rs s; printf %s \"\$s\")\" then azd provision"
+fi
+
+# The sandbox routes stay on through SANDBOX_ENABLED, a pipeline variable; SANDBOX_ID itself never reaches the
+# pipeline, so a push must not depend on it.
+case "${SANDBOX_ENABLED:-}" in
+  '' | true | false ) ;;
+  * ) refuse "SANDBOX_ENABLED must be true or false" ;;
+esac
+if [ -n "${SANDBOX_ID:-}" ] && [ "${SANDBOX_ENABLED:-}" != true ]; then
+  refuse "SANDBOX_ID is set but SANDBOX_ENABLED is not true: the pipeline never carries SANDBOX_ID, so the next push would turn the sandbox routes off. azd env set SANDBOX_ENABLED true"
+fi
+if [ "${SANDBOX_ENABLED:-}" = true ] && [ -z "${SANDBOX_ID:-}" ] && [ -z "${KEY_VAULT_NAME:-}" ]; then
+  refuse "SANDBOX_ENABLED is true but SANDBOX_ID is empty and this environment has no Key Vault yet: azd env set SANDBOX_ID \"\$(openssl rand -hex 24)\""
+fi
+
 [ "$failed" -eq 0 ] || exit 1
 
 if [ -z "${LIVEKIT_API_SECRET:-}" ]; then
-  echo "preprovision: LIVEKIT_API_SECRET is empty: the Key Vault secret is left as it is (on a first deployment the app answers 503 until a secret is written)."
+  echo "preprovision: LIVEKIT_API_SECRET is empty: the vault keeps the secret it holds."
 fi

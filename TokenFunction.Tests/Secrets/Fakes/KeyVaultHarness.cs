@@ -8,7 +8,7 @@ using TokenFunction.Secrets;
 namespace TokenFunction.Tests.Secrets.Fakes;
 
 /// <summary>
-/// A <see cref="KeyVaultKeyProvider"/> over a Moq'd <see cref="SecretClient"/>, a fake clock and a fake logger.
+/// A <see cref="KeyVaultApiCredentialsProvider"/> over a Moq'd <see cref="SecretClient"/>, a fake clock and a fake logger.
 /// Each Key Vault call takes the next scripted answer; every call is counted.
 /// </summary>
 internal sealed class KeyVaultHarness : IDisposable
@@ -17,13 +17,12 @@ internal sealed class KeyVaultHarness : IDisposable
 
     private readonly Queue<Func<CancellationToken, Task<Response<KeyVaultSecret>>>> _script = new();
     private readonly Lock _gate = new();
-    private readonly List<(int Count, TaskCompletionSource Reached)> _callWaiters = [];
-    private int _calls;
+    private readonly CallCounter _calls = new();
 
     /// <param name="clock">Wraps the fake clock, e.g. in one whose timers misbehave; the provider then uses that.</param>
-    public KeyVaultHarness(Action<KeyVaultKeyProviderOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
+    public KeyVaultHarness(Action<KeyVaultApiCredentialsOptions>? configure = null, Func<FakeTimeProvider, TimeProvider>? clock = null)
     {
-        Options = new KeyVaultKeyProviderOptions
+        Options = new KeyVaultApiCredentialsOptions
         {
             VaultUri = new Uri("https://kv-test.vault.azure.net/"),
             TimeToLive = TimeSpan.FromMinutes(5),
@@ -37,49 +36,41 @@ internal sealed class KeyVaultHarness : IDisposable
             .Setup(c => c.GetSecretAsync(SecretName, It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Returns((string _, string? version, CancellationToken cancellationToken) =>
             {
-                Func<CancellationToken, Task<Response<KeyVaultSecret>>>? next;
-                lock (_gate)
+                Func<CancellationToken, Task<Response<KeyVaultSecret>>>? next = null;
+                _calls.Add(() =>
                 {
-                    _calls++;
                     ReceivedVersions.Add(version);
                     ReceivedTokens.Add(cancellationToken);
-                    _script.TryDequeue(out next);
-                    ReleaseCallWaiters();
-                }
+                    lock (_gate)
+                    {
+                        _script.TryDequeue(out next);
+                    }
+                });
 
                 return (next ?? Otherwise)(cancellationToken);
             });
-        Provider = new KeyVaultKeyProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), clock?.Invoke(Time) ?? Time, Logger);
+        Provider = new KeyVaultApiCredentialsProvider(Client.Object, Microsoft.Extensions.Options.Options.Create(Options), clock?.Invoke(Time) ?? Time, Logger);
     }
 
     public Mock<SecretClient> Client { get; } = new(MockBehavior.Strict);
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 28, 4, 0, 0, TimeSpan.Zero));
 
-    public FakeLogger<KeyVaultKeyProvider> Logger { get; } = new();
+    public FakeLogger<KeyVaultApiCredentialsProvider> Logger { get; } = new();
 
-    public KeyVaultKeyProviderOptions Options { get; }
+    public KeyVaultApiCredentialsOptions Options { get; }
 
     /// <summary>The answer once the scripted ones are used up (an outage, or Key Vault back to normal).</summary>
     public Func<CancellationToken, Task<Response<KeyVaultSecret>>> Otherwise { get; set; } =
         _ => Task.FromException<Response<KeyVaultSecret>>(new InvalidOperationException("No scripted Key Vault answer left."));
 
-    public KeyVaultKeyProvider Provider { get; }
+    public KeyVaultApiCredentialsProvider Provider { get; }
 
     public List<string?> ReceivedVersions { get; } = [];
 
     public List<CancellationToken> ReceivedTokens { get; } = [];
 
-    public int Calls
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _calls;
-            }
-        }
-    }
+    public int Calls => _calls.Count;
 
     public static KeyVaultSecret Secret(string value, string version, string? apiKey)
     {
@@ -90,7 +81,7 @@ internal sealed class KeyVaultHarness : IDisposable
             version: version);
         if (apiKey is not null)
         {
-            properties.Tags[KeyVaultKeyProviderOptions.ApiKeyTagName] = apiKey;
+            properties.Tags[KeyVaultApiCredentialsOptions.ApiKeyTagName] = apiKey;
         }
 
         return SecretModelFactory.KeyVaultSecret(properties, value);
@@ -162,34 +153,8 @@ internal sealed class KeyVaultHarness : IDisposable
 #pragma warning restore CA2012
     }
 
-    /// <summary>
-    /// Completes when Key Vault has been called <paramref name="count"/> times (a fetch the provider starts on the
-    /// thread pool): signalled by the fake client itself, so nothing waits by the clock. The timeout is a hang guard.
-    /// </summary>
-    public Task WhenCallsReachAsync(int count)
-    {
-        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_calls >= count)
-            {
-                return Task.CompletedTask;
-            }
-
-            _callWaiters.Add((count, reached));
-        }
-
-        return reached.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
-
-    private void ReleaseCallWaiters()
-    {
-        foreach (var waiter in _callWaiters.Where(w => w.Count <= _calls).ToList())
-        {
-            _callWaiters.Remove(waiter);
-            waiter.Reached.SetResult();
-        }
-    }
+    /// <summary>Completes when Key Vault has been called <paramref name="count"/> times (a fetch runs on the thread pool).</summary>
+    public Task WhenCallsReachAsync(int count) => _calls.WhenReachesAsync(count);
 
     public string AllLogText() =>
         string.Join("\n", Logger.Collector.GetSnapshot().Select(r => $"{r.Level} {r.Message} {r.Exception}"));

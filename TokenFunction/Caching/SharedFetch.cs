@@ -1,8 +1,8 @@
 using System.Diagnostics;
 
-namespace TokenFunction.Secrets;
+namespace TokenFunction.Caching;
 
-/// <summary>Starts a read that many callers share (the key provider's and the bearer metadata cache's).</summary>
+/// <summary>Starts a read that many callers share: every fetch of a <see cref="RefreshingCache{T}"/>.</summary>
 internal static class SharedFetch
 {
     private static readonly AsyncLocal<ActivityContext> s_startedFor = new();

@@ -2,12 +2,12 @@ using TokenFunction.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 
-public sealed class StaticKeyProviderTests
+public sealed class StaticApiCredentialsProviderTests
 {
     [Fact]
     public async Task ServesTheConfiguredPairSynchronously()
     {
-        var provider = new StaticKeyProvider(new ApiCredentials("devkey", "secret"));
+        var provider = new StaticApiCredentialsProvider(new ApiCredentials("devkey", "secret"));
 
         var pending = provider.GetCredentialsAsync();
 

@@ -4,7 +4,7 @@ using TokenFunction.Tests.Secrets.Fakes;
 
 namespace TokenFunction.Tests.Secrets;
 
-public sealed class KeyVaultKeyProviderTests
+public sealed class KeyVaultApiCredentialsProviderTests
 {
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
@@ -13,20 +13,7 @@ public sealed class KeyVaultKeyProviderTests
     {
         using var harness = new KeyVaultHarness();
         var pending = harness.Pending();
-        var entered = 0;
-        var allEntered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var callers = Enumerable.Range(0, 1000).Select(_ => Task.Run(async () =>
-        {
-            var call = harness.Provider.GetCredentialsAsync();
-            if (Interlocked.Increment(ref entered) == 1000)
-            {
-                allEntered.SetResult();
-            }
-
-            return await call;
-        })).ToArray();
-
-        await allEntered.Task.WaitAsync(s_wait);
+        var callers = await ConcurrentCallers.StartAsync(1000, () => harness.Provider.GetCredentialsAsync());
         Assert.DoesNotContain(callers, c => c.IsCompleted);
         Assert.False(harness.Provider.IsReady);
 

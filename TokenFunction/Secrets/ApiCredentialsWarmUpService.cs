@@ -6,15 +6,15 @@ namespace TokenFunction.Secrets;
 
 /// <summary>
 /// Loads the key pair while the host starts, so the first request rarely waits on Key Vault. Waits at most
-/// <see cref="KeyVaultKeyProviderOptions.WarmUpTimeout"/>: a vault that is down must not keep the app from starting
+/// <see cref="KeyVaultApiCredentialsOptions.WarmUpTimeout"/>: a vault that is down must not keep the app from starting
 /// (health then reports not ready and the provider keeps retrying on its own). A timeout of zero means no wait at all:
 /// the first read still starts here, so the pair loads (and failures are retried) without waiting for a request.
 /// </summary>
-internal sealed partial class KeyProviderWarmUpService(
-    KeyVaultKeyProvider provider,
-    IOptions<KeyVaultKeyProviderOptions> options,
+internal sealed partial class ApiCredentialsWarmUpService(
+    KeyVaultApiCredentialsProvider provider,
+    IOptions<KeyVaultApiCredentialsOptions> options,
     TimeProvider timeProvider,
-    ILogger<KeyProviderWarmUpService> logger) : IHostedService
+    ILogger<ApiCredentialsWarmUpService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

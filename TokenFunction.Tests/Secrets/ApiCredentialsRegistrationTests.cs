@@ -9,7 +9,7 @@ using TokenFunction.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 
-public sealed class KeyProviderRegistrationTests
+public sealed class ApiCredentialsRegistrationTests
 {
     private static ServiceProvider Build(params (string Key, string Value)[] settings)
     {
@@ -18,7 +18,7 @@ public sealed class KeyProviderRegistrationTests
             .Build();
         var services = new ServiceCollection();
         services.AddSingleton(typeof(Microsoft.Extensions.Logging.ILogger<>), typeof(NullLogger<>));
-        services.AddKeyProvider(configuration);
+        services.AddApiCredentialsProvider(configuration);
         return services.BuildServiceProvider();
     }
 
@@ -31,9 +31,9 @@ public sealed class KeyProviderRegistrationTests
             ("KEY_VAULT_CACHE_TTL_SECONDS", "120"),
             ("KEY_VAULT_REFRESH_AHEAD_SECONDS", "30"));
 
-        Assert.IsType<KeyVaultKeyProvider>(services.GetRequiredService<IKeyProvider>());
-        Assert.Contains(services.GetServices<IHostedService>(), s => s is KeyProviderWarmUpService);
-        var options = services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value;
+        Assert.IsType<KeyVaultApiCredentialsProvider>(services.GetRequiredService<IApiCredentialsProvider>());
+        Assert.Contains(services.GetServices<IHostedService>(), s => s is ApiCredentialsWarmUpService);
+        var options = services.GetRequiredService<IOptions<KeyVaultApiCredentialsOptions>>().Value;
         Assert.Equal(new Uri("https://kv-abc.vault.azure.net/"), options.VaultUri);
         Assert.Equal("livekit-api-secret", options.SecretName);
         Assert.Equal("fallback", options.FallbackApiKey);
@@ -47,7 +47,7 @@ public sealed class KeyProviderRegistrationTests
     {
         using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_SECRET_NAME", "other"));
 
-        Assert.Equal("other", services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value.SecretName);
+        Assert.Equal("other", services.GetRequiredService<IOptions<KeyVaultApiCredentialsOptions>>().Value.SecretName);
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class KeyProviderRegistrationTests
     {
         using var services = Build(("LIVEKIT_API_KEY", "devkey"), ("LIVEKIT_API_SECRET", "secret"));
 
-        Assert.IsType<StaticKeyProvider>(services.GetRequiredService<IKeyProvider>());
+        Assert.IsType<StaticApiCredentialsProvider>(services.GetRequiredService<IApiCredentialsProvider>());
         Assert.Empty(services.GetServices<IHostedService>());
     }
 
@@ -86,7 +86,7 @@ public sealed class KeyProviderRegistrationTests
         using var services = Build([.. settings.Select(s => (s.Key, s.Value))]);
 
         // ValidateOnStart runs this validator when the host starts, before any request.
-        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value);
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<KeyVaultApiCredentialsOptions>>().Value);
         Assert.Contains(named, error.Message, StringComparison.OrdinalIgnoreCase);
     }
 
@@ -95,16 +95,16 @@ public sealed class KeyProviderRegistrationTests
     {
         using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_CACHE_TTL_SECONDS", "00:05:00"));
 
-        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IOptions<KeyVaultKeyProviderOptions>>().Value);
+        var error = Assert.Throws<InvalidOperationException>(() => services.GetRequiredService<IOptions<KeyVaultApiCredentialsOptions>>().Value);
         Assert.Contains("KEY_VAULT_CACHE_TTL_SECONDS", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void TheDefaultsAreValid()
     {
-        var options = new KeyVaultKeyProviderOptions { VaultUri = new Uri("https://kv-abc.vault.azure.net/") };
+        var options = new KeyVaultApiCredentialsOptions { VaultUri = new Uri("https://kv-abc.vault.azure.net/") };
 
-        Assert.True(new KeyVaultKeyProviderOptionsValidator().Validate(null, options).Succeeded);
+        Assert.True(new KeyVaultApiCredentialsOptionsValidator().Validate(null, options).Succeeded);
         Assert.InRange(options.TimeToLive, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(15));
     }
 
@@ -114,16 +114,16 @@ public sealed class KeyProviderRegistrationTests
         static IConfiguration Settings(params (string Key, string Value)[] values) => new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
 
-        Assert.IsType<ManagedIdentityCredential>(KeyVaultClientFactory.CreateCredential(
+        Assert.IsType<ManagedIdentityCredential>(KeyVaultAccess.CreateCredential(
             Settings(("WEBSITE_INSTANCE_ID", "abc"), ("AZURE_CLIENT_ID", "00000000-0000-0000-0000-000000000001"))));
-        Assert.IsType<ManagedIdentityCredential>(KeyVaultClientFactory.CreateCredential(Settings(("IDENTITY_ENDPOINT", "http://127.0.0.1:1/"))));
-        Assert.IsType<DefaultAzureCredential>(KeyVaultClientFactory.CreateCredential(Settings()));
+        Assert.IsType<ManagedIdentityCredential>(KeyVaultAccess.CreateCredential(Settings(("IDENTITY_ENDPOINT", "http://127.0.0.1:1/"))));
+        Assert.IsType<DefaultAzureCredential>(KeyVaultAccess.CreateCredential(Settings()));
     }
 
     [Fact]
     public void TheSdkDoesNotRetryOnItsOwn()
     {
-        var options = KeyVaultClientFactory.CreateClientOptions(new KeyVaultKeyProviderOptions { FetchTimeout = TimeSpan.FromSeconds(7) });
+        var options = KeyVaultAccess.CreateClientOptions(new KeyVaultApiCredentialsOptions { FetchTimeout = TimeSpan.FromSeconds(7) });
 
         Assert.Equal(0, options.Retry.MaxRetries);
         Assert.Equal(TimeSpan.FromSeconds(7), options.Retry.NetworkTimeout);

@@ -15,21 +15,21 @@ namespace TokenFunction.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [SuppressMessage("Design", "CA1001", Justification = "BenchmarkDotNet calls [GlobalCleanup], which disposes the provider.")]
-public class KeyProviderBenchmarks
+public class ApiCredentialsBenchmarks
 {
     private readonly TimeProvider _clock = TimeProvider.System;
-    private StaticKeyProvider _static = null!;
-    private KeyVaultKeyProvider _keyVault = null!;
+    private StaticApiCredentialsProvider _static = null!;
+    private KeyVaultApiCredentialsProvider _keyVault = null!;
 
     [GlobalSetup]
     public void Setup()
     {
-        _static = new StaticKeyProvider(new ApiCredentials("APIbench", "bench-secret"));
-        _keyVault = new KeyVaultKeyProvider(
+        _static = new StaticApiCredentialsProvider(new ApiCredentials("APIbench", "bench-secret"));
+        _keyVault = new KeyVaultApiCredentialsProvider(
             new OneSecretClient(),
-            Options.Create(new KeyVaultKeyProviderOptions { VaultUri = new Uri("https://kv-bench.vault.azure.net/") }),
+            Options.Create(new KeyVaultApiCredentialsOptions { VaultUri = new Uri("https://kv-bench.vault.azure.net/") }),
             TimeProvider.System,
-            NullLogger<KeyVaultKeyProvider>.Instance);
+            NullLogger<KeyVaultApiCredentialsProvider>.Instance);
         if (!_keyVault.WarmUpAsync(CancellationToken.None).GetAwaiter().GetResult())
         {
             throw new InvalidOperationException("The benchmark's provider did not load.");
@@ -39,10 +39,10 @@ public class KeyProviderBenchmarks
     [GlobalCleanup]
     public void Cleanup() => _keyVault.Dispose();
 
-    [Benchmark(Baseline = true, Description = "StaticKeyProvider (stored ValueTask)")]
+    [Benchmark(Baseline = true, Description = "StaticApiCredentialsProvider (stored ValueTask)")]
     public ApiCredentials? Static() => Hit(_static);
 
-    [Benchmark(Description = "KeyVaultKeyProvider cached hit")]
+    [Benchmark(Description = "KeyVaultApiCredentialsProvider cached hit")]
     public ApiCredentials? KeyVaultCachedHit() => Hit(_keyVault);
 
     [Benchmark(Description = "TimeProvider.System.GetTimestamp (the precise clock, read past the refresh point)")]
@@ -54,7 +54,7 @@ public class KeyProviderBenchmarks
 
     // How the endpoint consumes it: completed synchronously, so the result is read without awaiting.
 #pragma warning disable CA2012
-    private static ApiCredentials? Hit(IKeyProvider provider)
+    private static ApiCredentials? Hit(IApiCredentialsProvider provider)
     {
         var call = provider.GetCredentialsAsync();
         return call.IsCompletedSuccessfully ? call.Result : null;
@@ -67,7 +67,7 @@ public class KeyProviderBenchmarks
         public override Task<Response<KeyVaultSecret>> GetSecretAsync(string name, string? version = null, CancellationToken cancellationToken = default)
         {
             var properties = new SecretProperties(name);
-            properties.Tags[KeyVaultKeyProviderOptions.ApiKeyTagName] = "APIbench";
+            properties.Tags[KeyVaultApiCredentialsOptions.ApiKeyTagName] = "APIbench";
             return Task.FromResult(Response.FromValue(SecretModelFactory.KeyVaultSecret(properties, "bench-secret"), null!));
         }
     }

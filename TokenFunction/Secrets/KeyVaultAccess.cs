@@ -6,8 +6,12 @@ using Microsoft.Extensions.Configuration;
 
 namespace TokenFunction.Secrets;
 
-/// <summary>Builds the Key Vault client and the credential it authenticates with.</summary>
-internal static class KeyVaultClientFactory
+/// <summary>
+/// How the app reaches Key Vault: the identity it authenticates as and the <see cref="SecretClientOptions"/> (no SDK
+/// retries, one try bounded by the fetch timeout). The <see cref="SecretClient"/> itself is registered from these in
+/// <see cref="SecretsServiceCollectionExtensions"/>.
+/// </summary>
+internal static class KeyVaultAccess
 {
     /// <summary>
     /// In Azure (App Service / Functions set <c>WEBSITE_INSTANCE_ID</c> and <c>IDENTITY_ENDPOINT</c>): the managed
@@ -43,7 +47,7 @@ internal static class KeyVaultClientFactory
     /// The SDK's own retries are off: the provider retries with its own backoff, which honours <c>Retry-After</c>
     /// without holding a fetch open for the whole wait, and serves the cached pair meanwhile.
     /// </summary>
-    public static SecretClientOptions CreateClientOptions(KeyVaultKeyProviderOptions options)
+    public static SecretClientOptions CreateClientOptions(KeyVaultApiCredentialsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var clientOptions = new SecretClientOptions();

@@ -6,7 +6,7 @@ namespace TokenFunction.Secrets;
 /// Where the LiveKit key pair lives in Key Vault and how long a loaded copy may be served.
 /// Each setting has an app setting of the same meaning (see <see cref="SecretsServiceCollectionExtensions"/>).
 /// </summary>
-public sealed class KeyVaultKeyProviderOptions
+public sealed class KeyVaultApiCredentialsOptions
 {
     /// <summary>The secret version's tag that carries the API key, so key and secret change in one write.</summary>
     public const string ApiKeyTagName = "livekit-api-key";
@@ -45,9 +45,9 @@ public sealed class KeyVaultKeyProviderOptions
 }
 
 /// <summary>Refuses settings that would make the cache useless or unsafe, at start-up rather than on the first request.</summary>
-internal sealed class KeyVaultKeyProviderOptionsValidator : IValidateOptions<KeyVaultKeyProviderOptions>
+internal sealed class KeyVaultApiCredentialsOptionsValidator : IValidateOptions<KeyVaultApiCredentialsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, KeyVaultKeyProviderOptions options)
+    public ValidateOptionsResult Validate(string? name, KeyVaultApiCredentialsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();

@@ -6,15 +6,15 @@ using TokenFunction.Tests.Secrets.Fakes;
 
 namespace TokenFunction.Tests.Secrets;
 
-public sealed class KeyProviderWarmUpServiceTests
+public sealed class ApiCredentialsWarmUpServiceTests
 {
     [Fact]
     public async Task StartUpLoadsThePairSoTheFirstRequestIsACachedHit()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("warm-secret", "v1");
-        var service = new KeyProviderWarmUpService(
-            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+        var service = new ApiCredentialsWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<ApiCredentialsWarmUpService>());
 
         await service.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -28,8 +28,8 @@ public sealed class KeyProviderWarmUpServiceTests
     {
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.FromSeconds(10));
         var hanging = harness.Pending();
-        var logger = new FakeLogger<KeyProviderWarmUpService>();
-        var service = new KeyProviderWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
+        var logger = new FakeLogger<ApiCredentialsWarmUpService>();
+        var service = new ApiCredentialsWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
 
         var start = service.StartAsync(CancellationToken.None);
         await harness.WhenCallsReachAsync(1);
@@ -52,8 +52,8 @@ public sealed class KeyProviderWarmUpServiceTests
     {
         using var harness = new KeyVaultHarness();
         harness.FailsFromNowOn(FakeResponse.Failure(403, "Forbidden"));
-        var logger = new FakeLogger<KeyProviderWarmUpService>();
-        var service = new KeyProviderWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
+        var logger = new FakeLogger<ApiCredentialsWarmUpService>();
+        var service = new ApiCredentialsWarmUpService(harness.Provider, Options.Create(harness.Options), harness.Time, logger);
 
         await service.StartAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -66,8 +66,8 @@ public sealed class KeyProviderWarmUpServiceTests
     {
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
         var pending = harness.Pending();
-        var service = new KeyProviderWarmUpService(
-            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+        var service = new ApiCredentialsWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<ApiCredentialsWarmUpService>());
 
         var start = service.StartAsync(CancellationToken.None);
 
@@ -85,8 +85,8 @@ public sealed class KeyProviderWarmUpServiceTests
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
         harness.Fails(FakeResponse.Failure(503, "ServiceUnavailable"));
         harness.ReturnsFromNowOn("zero-warm-up-retried", "v1");
-        var service = new KeyProviderWarmUpService(
-            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<KeyProviderWarmUpService>());
+        var service = new ApiCredentialsWarmUpService(
+            harness.Provider, Options.Create(harness.Options), harness.Time, new FakeLogger<ApiCredentialsWarmUpService>());
 
         await service.StartAsync(CancellationToken.None);
         await harness.SettleAsync();

@@ -1,9 +1,13 @@
 namespace TokenFunction.Secrets;
 
 /// <summary>
-/// Supplies the LiveKit API key and secret used to sign tokens (LiveKit's auth package calls this a key provider).
+/// Supplies the LiveKit API key and secret this service signs tokens with, as one pair (<see cref="ApiCredentials"/>).
 /// </summary>
-public interface IKeyProvider
+/// <remarks>
+/// Not LiveKit's <c>KeyProvider</c>: that one (livekit/protocol auth/provider.go, <c>GetSecret(key)</c>) is the
+/// verifier's side, looking the secret up by the key a token names. A signer needs the whole current pair.
+/// </remarks>
+public interface IApiCredentialsProvider
 {
     /// <summary>True once a key pair has been loaded and can be served.</summary>
     bool IsReady { get; }
