@@ -4,7 +4,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using TokenFunction.Policy;
+using TokenFunction.Primitives;
 using TokenFunction.Telemetry;
 
 namespace TokenFunction.Auth;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using TokenFunction.Policy;
+using TokenFunction.Primitives;
 
 namespace TokenFunction.Auth;
 

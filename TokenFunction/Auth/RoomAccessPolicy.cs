@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TokenFunction.Policy;
+using TokenFunction.Primitives;
 
 namespace TokenFunction.Auth;
 

@@ -94,5 +94,5 @@ public sealed class RequestBody : IDisposable
             ? length
             : null;
 
-    private static RequestError TooLarge(int limit) => new(413, $"The request body must be at most {limit} bytes.", "body");
+    private static RequestError TooLarge(int limit) => new(413, $"The request body must be at most {limit} bytes.", Contract.RequestFields.Body);
 }

@@ -6,8 +6,10 @@ using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.LiveKit;
 using TokenFunction.Policy;
+using TokenFunction.Primitives;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 
@@ -88,15 +90,17 @@ public sealed class TokenEndpoint(
                 body = parsed;
             }
 
+            TokenDecision? decision = null;
             string? queryRoom = null, queryParticipant = null;
             if (request.Url.Query.Length > 1)
             {
                 var query = request.Query;
-                queryRoom = query["roomName"];
-                queryParticipant = query["participantName"];
+                queryRoom = query[RequestFields.LegacyRoomName];
+                queryParticipant = query[RequestFields.LegacyParticipantName];
             }
 
-            var refusal = policy.Decide(body, queryRoom, queryParticipant, authentication.Caller, out var decision);
+            var refusal = TokenRequestReader.Read(body, queryRoom, queryParticipant, out var tokenRequest)
+                ?? policy.Decide(tokenRequest, authentication.Caller, out decision);
             if (refusal is not null)
             {
                 return await RefuseAsync(request, route, refusal).ConfigureAwait(false);
@@ -128,19 +132,8 @@ public sealed class TokenEndpoint(
         }
     }
 
-    private string Sign(ApiCredentials credentials, TokenDecision decision, TimeSpan ttl)
-    {
-        var token = new AccessToken(credentials.ApiKey, credentials.ApiSecret, timeProvider)
-        {
-            Identity = decision.Identity,
-            Name = decision.Name,
-            Metadata = decision.Metadata,
-            Attributes = decision.Attributes,
-            Ttl = ttl,
-            RoomConfig = decision.RoomConfig,
-        };
-        return token.AddGrant(decision.Video).ToJwt();
-    }
+    private string Sign(ApiCredentials credentials, TokenDecision decision, TimeSpan ttl) =>
+        new AccessToken(credentials.ApiKey, credentials.ApiSecret, timeProvider) { Claims = decision.Claims, Ttl = ttl }.ToJwt();
 
     private async Task<HttpResponseData> WriteTokenAsync(HttpRequestData request, EndpointShape shape, TokenDecision decision, string token)
     {
@@ -199,21 +192,21 @@ public sealed class TokenEndpoint(
 
             if (!IsJson(Header(request, "Content-Type")))
             {
-                return (null, new RequestError(415, "Send the body as application/json (UTF-8).", "Content-Type"));
+                return (null, new RequestError(415, "Send the body as application/json (UTF-8).", RequestFields.ContentType));
             }
 
             try
             {
                 var body = JsonSerializer.Deserialize(json, EndpointJsonContext.Default.TokenRequestBody);
                 return body is null
-                    ? (null, RequestError.Invalid("body", "The body must be a JSON object."))
+                    ? (null, RequestError.Invalid(RequestFields.Body, "The body must be a JSON object."))
                     : (body, null);
             }
             catch (JsonException exception)
             {
                 var field = FieldFromPath(exception.Path);
                 return (null, RequestError.Invalid(
-                    field ?? "body",
+                    field ?? RequestFields.Body,
                     field is null ? "The body is not a valid JSON object." : $"{field} is malformed or has the wrong JSON type."));
             }
         }

@@ -2,22 +2,15 @@ using TokenFunction.LiveKit;
 
 namespace TokenFunction.Policy;
 
-/// <summary>What a token will carry, once policy has approved a request.</summary>
-public sealed class TokenDecision
+/// <summary>
+/// What policy approved: the claims to sign, in LiveKit's own claim model, and for how long. The endpoint signs
+/// <see cref="Claims"/> as they are; nothing is copied field by field.
+/// </summary>
+public sealed record TokenDecision(ClaimGrants Claims, TimeSpan Ttl)
 {
-    public required string Room { get; init; }
+    public string Room => Claims.Video!.Room!;
 
-    public required string Identity { get; init; }
+    public string Identity => Claims.Identity!;
 
-    public required string Name { get; init; }
-
-    public string? Metadata { get; init; }
-
-    public IDictionary<string, string>? Attributes { get; init; }
-
-    public required TimeSpan Ttl { get; init; }
-
-    public required VideoGrant Video { get; init; }
-
-    public RoomConfiguration? RoomConfig { get; init; }
+    public string Name => Claims.Name!;
 }

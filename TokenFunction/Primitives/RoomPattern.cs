@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
-namespace TokenFunction.Policy;
+namespace TokenFunction.Primitives;
 
 /// <summary>
 /// Compiles an operator's room-name pattern so that it must match the whole name, for <c>TokenPolicy__RoomNamePattern</c>

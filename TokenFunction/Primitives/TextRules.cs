@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace TokenFunction.Policy;
+namespace TokenFunction.Primitives;
 
 /// <summary>Checks on caller-supplied text, done in one pass without allocating.</summary>
 internal static class TextRules

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using TokenFunction.Contract;
 
-namespace TokenFunction.Policy;
+namespace TokenFunction.Http;
 
 /// <summary>
 /// The JSON body of <c>POST /api/token</c> (LiveKit's standard token endpoint, snake_case) and of
