@@ -2,7 +2,7 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TokenFunction.Auth;
-using TokenFunction.Policy;
+using TokenFunction.Http;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 

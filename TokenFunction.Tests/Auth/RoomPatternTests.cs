@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
-using TokenFunction.Policy;
+using TokenFunction.Http;
 using TokenFunction.Tests.Endpoint;
 
 namespace TokenFunction.Tests.Auth;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using TokenFunction.Policy;
+using TokenFunction.Http;
 
 namespace TokenFunction.Tests.Endpoint;
 

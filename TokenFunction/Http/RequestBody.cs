@@ -1,6 +1,6 @@
 using System.Buffers;
 using Microsoft.Azure.Functions.Worker.Http;
-using TokenFunction.Policy;
+using TokenFunction.Contract;
 
 namespace TokenFunction.Http;
 
@@ -94,5 +94,5 @@ public sealed class RequestBody : IDisposable
             ? length
             : null;
 
-    private static RequestError TooLarge(int limit) => new(413, $"The request body must be at most {limit} bytes.", Contract.RequestFields.Body);
+    private static RequestError TooLarge(int limit) => new(413, $"The request body must be at most {limit} bytes.", RequestFields.Body);
 }

@@ -2,8 +2,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using TokenFunction.Http;
-using TokenFunction.Sandbox;
 
 namespace TokenFunction.Policy;
 
@@ -11,9 +9,9 @@ public static class PolicyServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>LIVEKIT_URL</c> and the <c>TokenPolicy</c> section, validated when the host starts (a bad value stops
-    /// start-up naming the setting), and registers the policy and the endpoint both token routes share.
+    /// start-up naming the setting), and registers the policy.
     /// </summary>
-    public static IServiceCollection AddTokenEndpoint(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddTokenPolicy(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
 
@@ -28,10 +26,7 @@ public static class PolicyServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenPolicyOptions>, TokenPolicyOptionsValidator>());
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<TokenPolicy>();
-        services.TryAddSingleton<TokenEndpoint>();
-        services.AddSandbox(configuration);
         return services;
     }
 }

@@ -1,3 +1,4 @@
+using TokenFunction.Contract;
 using TokenFunction.Primitives;
 
 namespace TokenFunction.Policy;

@@ -1,45 +1,32 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Azure.Functions.Worker.Http;
 using Microsoft.Extensions.Options;
-using TokenFunction.Http;
+using TokenFunction.Contract;
 
 namespace TokenFunction.Sandbox;
 
 /// <summary>
-/// Admits a request to a sandbox route: none while <c>Sandbox__Id</c> is unset (404, as the host answers a route it
-/// does not have), and then only one carrying that id in <c>X-Sandbox-ID</c>, compared in constant time.
+/// Admits a request to a sandbox route: none while <c>Sandbox__Id</c> is unset (the routes then answer 404, as the host
+/// answers a route it does not have), and then only one carrying that id in <c>X-Sandbox-ID</c>, compared in constant time.
 /// </summary>
 public sealed class SandboxGate(IOptions<SandboxOptions> options)
 {
     public const string HeaderName = "X-Sandbox-ID";
 
+    private static readonly RequestError s_refused = new(401, $"Send this deployment's sandbox id in the {HeaderName} header.", HeaderName);
+
     private readonly byte[] _id = Encoding.UTF8.GetBytes(options.Value.Id);
 
     public bool IsEnabled => _id.Length > 0;
 
-    /// <summary>Null when the request may go on; otherwise the response that refuses it.</summary>
-    public async ValueTask<HttpResponseData?> RefuseAsync(HttpRequestData request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        if (!IsEnabled)
-        {
-            return request.CreateResponse(HttpStatusCode.NotFound);
-        }
-
-        if (Matches(request.Headers.TryGetValues(HeaderName, out var values) ? values : null))
-        {
-            return null;
-        }
-
-        return await Problems.WriteAsync(request, 401, $"Send this deployment's sandbox id in the {HeaderName} header.", HeaderName).ConfigureAwait(false);
-    }
+    /// <summary>Null when a request with these <see cref="HeaderName"/> values may go on; otherwise the 401 that refuses it.</summary>
+    /// <remarks>Check <see cref="IsEnabled"/> first: a disabled gate refuses everything.</remarks>
+    public RequestError? Check(IEnumerable<string>? headerValues) => Matches(headerValues) ? null : s_refused;
 
     internal bool Matches(IEnumerable<string>? values)
     {
         // Exactly one header value; a repeated header is not a way to try several ids at once.
-        if (values is null || values.Take(2).ToArray() is not [var presented])
+        if (!IsEnabled || values is null || values.Take(2).ToArray() is not [var presented])
         {
             return false;
         }

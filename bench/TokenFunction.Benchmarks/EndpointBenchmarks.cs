@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TokenFunction.Auth;
 using TokenFunction.Functions;
-using TokenFunction.Policy;
+using TokenFunction.Http;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.Fakes;
 

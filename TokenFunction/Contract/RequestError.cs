@@ -1,4 +1,4 @@
-namespace TokenFunction.Policy;
+namespace TokenFunction.Contract;
 
 /// <summary>Why a request is refused: becomes an RFC 9457 problem response.</summary>
 /// <param name="Status">The HTTP status code.</param>
