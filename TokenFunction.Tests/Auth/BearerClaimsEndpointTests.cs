@@ -46,15 +46,12 @@ public sealed class BearerClaimsEndpointTests
         EndpointAssert.Problem(posted, 403, "participant_name");
     }
 
-    [Fact]
-    public async Task Settings_let_callers_choose_name_metadata_and_attributes()
+    [Theory]
+    [InlineData("CallerChoices:AllowName", "CallerChoices:AllowMetadata", "CallerChoices:AllowAttributes")]
+    [InlineData("Auth:AllowCallerName", "Auth:AllowCallerMetadata", "Auth:AllowCallerAttributes")] // deprecated, still read
+    public async Task Settings_let_callers_choose_name_metadata_and_attributes(string name, string metadata, string attributes)
     {
-        await using var context = await Context.StartAsync(o =>
-        {
-            o.AllowCallerName = true;
-            o.AllowCallerMetadata = true;
-            o.AllowCallerAttributes = true;
-        });
+        await using var context = await Context.StartAsync(settings: new() { [name] = "true", [metadata] = "true", [attributes] = "true" });
 
         var response = await context.PostAsync("""{"participant_name":"Bob (Host)","participant_metadata":"m","participant_attributes":{"k":"v"}}""", Claims("alice", "Alice"));
 

@@ -57,8 +57,7 @@ public sealed class CallerAndFailureTests
         Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
         EndpointAssert.Problem(await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""), 403, "participant_name");
 
-        var mayChoose = CallerAuthenticationResult.Success(new AuthenticatedCaller("alice@contoso", "Alice") { MayChooseName = true });
-        using var lenient = new EndpointHarness(authenticator: Authenticator(mayChoose).Object);
+        using var lenient = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowName"] = "true" }, authenticator: Authenticator(Alice()).Object);
         (body, _) = EndpointAssert.Token(lenient, await lenient.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
         Assert.Equal(("alice@contoso", "Al"), (body.ParticipantIdentity, body.ParticipantName));
     }

@@ -401,13 +401,15 @@ public sealed class TokenRouteTests : IDisposable
         EndpointAssert.Problem(await _harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, "room_config.agents[0].agent_name");
     }
 
-    [Fact]
-    public async Task Policy_can_forbid_choosing_the_room_or_the_identity()
+    [Theory]
+    [InlineData("CallerChoices:AllowRoom", "CallerChoices:AllowIdentity")]
+    [InlineData("TokenPolicy:AllowCallerRoom", "TokenPolicy:AllowCallerIdentity")] // deprecated, still read
+    public async Task Policy_can_forbid_choosing_the_room_or_the_identity(string room, string identity)
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?>
         {
-            ["TokenPolicy:AllowCallerRoom"] = "false",
-            ["TokenPolicy:AllowCallerIdentity"] = "false",
+            [room] = "false",
+            [identity] = "false",
         });
         EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"mine"}"""), 403, "room_name");
         EndpointAssert.Problem(await harness.PostTokenAsync("", query: "?participantName=ceo"), 403, "participantName");

@@ -9,11 +9,11 @@ namespace TokenFunction.Tests.Policy;
 /// <summary>Policy on its own: a canonical request and a caller in, claims to sign or a refusal out, no HTTP.</summary>
 public sealed class TokenPolicyTests
 {
-    private static TokenPolicy Policy(Action<TokenPolicyOptions>? configure = null)
+    private static TokenPolicy Policy(Action<CallerChoicesOptions>? configure = null)
     {
-        var options = new TokenPolicyOptions();
-        configure?.Invoke(options);
-        return new TokenPolicy(Options.Create(options));
+        var choices = new CallerChoicesOptions();
+        configure?.Invoke(choices);
+        return new TokenPolicy(Options.Create(new TokenPolicyOptions()), Options.Create(choices));
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class TokenPolicyTests
     {
         var request = new TokenRequest { Room = new("standup", RequestFields.LegacyRoomName) };
 
-        var refusal = Policy(o => o.AllowCallerRoom = false).Decide(request, caller: null, out var decision);
+        var refusal = Policy(o => o.AllowRoom = false).Decide(request, caller: null, out var decision);
 
         Assert.Null(decision);
         Assert.Equal(403, refusal!.Status);

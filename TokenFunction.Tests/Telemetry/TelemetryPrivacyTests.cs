@@ -65,10 +65,10 @@ public sealed class TelemetryPrivacyTests
         // Bearer mode against the loopback issuer: good and bad tokens for a sentinel subject.
         await using var issuer = await LocalOidcIssuer.StartAsync(s_key);
         // The sentinel metadata must reach the token (and so every place it could leak from): bearer callers may set it.
-        using var bearer = new BearerCallerAuthenticatorTests.Harness(issuer, o => o.AllowCallerMetadata = true);
+        using var bearer = new BearerCallerAuthenticatorTests.Harness(issuer);
         var good = issuer.CreateToken(s_key, s_audience, new Dictionary<string, object> { ["sub"] = subject, ["name"] = name });
         var bad = ForgedTokens.WithTamperedSignature(good);
-        using (var endpoint = new EndpointHarness(authenticator: bearer.Authenticator, keyProvider: vault.Provider))
+        using (var endpoint = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowMetadata"] = "true" }, authenticator: bearer.Authenticator, keyProvider: vault.Provider))
         {
             Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync($$"""{"room_name":"{{room}}","participant_metadata":"{{metadata}}"}""", headers: ("Authorization", "Bearer " + good))).StatusCode);
             EndpointAssert.Problem(await endpoint.PostTokenAsync("{}", headers: ("Authorization", "Bearer " + bad)), 401);

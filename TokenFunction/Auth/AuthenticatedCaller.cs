@@ -13,15 +13,6 @@ public sealed class AuthenticatedCaller(string identity, string? name, Func<stri
     /// <summary>The claim <see cref="Name"/> came from, so a refusal can name it.</summary>
     public string NameClaim { get; init; } = "name";
 
-    /// <summary>Whether the request may set <c>participant_name</c> (otherwise the name is the claim's).</summary>
-    public bool MayChooseName { get; init; }
-
-    /// <summary>Whether the request may set <c>participant_metadata</c>.</summary>
-    public bool MayChooseMetadata { get; init; }
-
-    /// <summary>Whether the request may set <c>participant_attributes</c>.</summary>
-    public bool MayChooseAttributes { get; init; }
-
     /// <summary>Whether the caller's claims allow a room; unrestricted when no room claim is configured.</summary>
     public bool MayJoin(string room) => roomFilter?.Invoke(room) ?? true;
 }

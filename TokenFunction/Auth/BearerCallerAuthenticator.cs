@@ -197,9 +197,6 @@ public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, ID
         {
             IdentityClaim = _options.IdentityClaim,
             NameClaim = _nameClaim ?? _options.IdentityClaim,
-            MayChooseName = _options.AllowCallerName,
-            MayChooseMetadata = _options.AllowCallerMetadata,
-            MayChooseAttributes = _options.AllowCallerAttributes,
         });
     }
 

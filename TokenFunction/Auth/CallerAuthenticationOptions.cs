@@ -55,13 +55,13 @@ public sealed class CallerAuthenticationOptions
     /// </summary>
     public string? ValidTypes { get; set; }
 
-    /// <summary>Whether a bearer caller may set <c>participant_name</c>; otherwise the name is the <see cref="NameClaim"/>'s.</summary>
+    /// <summary>Deprecated: <c>CallerChoices__AllowName</c> (bound so the old name still starts the app; the policy reads it).</summary>
     public bool AllowCallerName { get; set; }
 
-    /// <summary>Whether a bearer caller may set <c>participant_metadata</c>, which other participants and agents see.</summary>
+    /// <summary>Deprecated: <c>CallerChoices__AllowMetadata</c> (bound so the old name still starts the app; the policy reads it).</summary>
     public bool AllowCallerMetadata { get; set; }
 
-    /// <summary>Whether a bearer caller may set <c>participant_attributes</c>, which other participants and agents see.</summary>
+    /// <summary>Deprecated: <c>CallerChoices__AllowAttributes</c> (bound so the old name still starts the app; the policy reads it).</summary>
     public bool AllowCallerAttributes { get; set; }
 
     /// <summary>Tolerance for clock differences when checking <c>exp</c> and <c>nbf</c>.</summary>

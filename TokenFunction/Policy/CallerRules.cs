@@ -15,20 +15,20 @@ internal static class CallerRules
             ? RequestError.Forbidden(requestedField, "The identity comes from your credentials; you may not choose another.")
             : null;
 
-    public static RequestError? CheckChoices(TokenRequest request, AuthenticatedCaller caller, string? name, string identity)
+    public static RequestError? CheckChoices(TokenRequest request, AuthenticatedCaller caller, CallerChoicesOptions choices, string? name, string identity)
     {
-        if (name is not null && !caller.MayChooseName && !string.Equals(name, NameOf(caller, identity), StringComparison.Ordinal))
+        if (name is not null && !choices.AllowName && !string.Equals(name, NameOf(caller, identity), StringComparison.Ordinal))
         {
-            return RequestError.Forbidden(RequestFields.ParticipantName, $"participant_name comes from your token's '{caller.NameClaim}' claim; policy does not let callers choose it (Auth__AllowCallerName).");
+            return RequestError.Forbidden(RequestFields.ParticipantName, $"participant_name comes from your token's '{caller.NameClaim}' claim; policy does not let callers choose it (CallerChoices__AllowName).");
         }
 
-        if (!string.IsNullOrEmpty(request.Metadata) && !caller.MayChooseMetadata)
+        if (!string.IsNullOrEmpty(request.Metadata) && !choices.AllowMetadata)
         {
-            return RequestError.Forbidden(RequestFields.ParticipantMetadata, "Policy does not let authenticated callers set participant_metadata (Auth__AllowCallerMetadata).");
+            return RequestError.Forbidden(RequestFields.ParticipantMetadata, "Policy does not let authenticated callers set participant_metadata (CallerChoices__AllowMetadata).");
         }
 
-        return request.Attributes is { Count: > 0 } && !caller.MayChooseAttributes
-            ? RequestError.Forbidden(RequestFields.ParticipantAttributes, "Policy does not let authenticated callers set participant_attributes (Auth__AllowCallerAttributes).")
+        return request.Attributes is { Count: > 0 } && !choices.AllowAttributes
+            ? RequestError.Forbidden(RequestFields.ParticipantAttributes, "Policy does not let authenticated callers set participant_attributes (CallerChoices__AllowAttributes).")
             : null;
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Policy;
@@ -25,6 +26,14 @@ public static class PolicyServiceCollectionExtensions
             .Bind(configuration.GetSection(TokenPolicyOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TokenPolicyOptions>, TokenPolicyOptionsValidator>());
+
+        // What callers may choose, in one section; the settings it replaced are still read for a release, and reported.
+        services.AddOptions<CallerChoicesOptions>()
+            .Bind(configuration.GetSection(CallerChoicesOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .PostConfigure(options => DeprecatedCallerSettings.Apply(configuration, options))
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallerChoicesOptions>>(new DeprecatedCallerSettings.Validator(configuration)));
+        services.AddHostedService(sp => new DeprecatedCallerSettings.Reporter(configuration, sp.GetRequiredService<ILogger<CallerChoicesOptions>>()));
 
         services.TryAddSingleton<TokenPolicy>();
         return services;

@@ -15,14 +15,17 @@ namespace TokenFunction.Policy;
 public sealed class TokenPolicy
 {
     private readonly TokenPolicyOptions _options;
+    private readonly CallerChoicesOptions _choices;
     private readonly Regex? _roomPattern;
     private readonly GrantRules _grants;
     private readonly AgentDispatchRules _agents;
 
-    public TokenPolicy(IOptions<TokenPolicyOptions> options)
+    public TokenPolicy(IOptions<TokenPolicyOptions> options, IOptions<CallerChoicesOptions> choices)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(choices);
         _options = options.Value;
+        _choices = choices.Value;
         _roomPattern = string.IsNullOrEmpty(_options.RoomNamePattern) ? null : RoomPattern.Compile(_options.RoomNamePattern);
         _grants = new GrantRules(_options, TokenPolicyOptionsValidator.ParseSources(_options.CanPublishSources, out _) ?? []);
         _agents = new AgentDispatchRules(_options);
@@ -113,7 +116,7 @@ public sealed class TokenPolicy
         if (requested is { Value: var chosen })
         {
             room = chosen;
-            if (!_options.AllowCallerRoom)
+            if (!_choices.AllowRoom)
             {
                 return RequestError.Forbidden(field, "Policy does not let callers choose the room.");
             }
@@ -157,7 +160,7 @@ public sealed class TokenPolicy
         }
 
         identity = wanted.Value;
-        return !_options.AllowCallerIdentity
+        return !_choices.AllowIdentity
             ? RequestError.Forbidden(wanted.Field, "Policy does not let callers choose their identity.")
             : TextLimits.CheckName(identity, wanted.Field, _options.MaxIdentityLength);
     }
@@ -165,7 +168,7 @@ public sealed class TokenPolicy
     private RequestError? ChooseName(TokenRequest request, AuthenticatedCaller? caller, string identity, out string name)
     {
         var requested = request.Name;
-        if (caller is not null && CallerRules.CheckChoices(request, caller, requested, identity) is { } refused)
+        if (caller is not null && CallerRules.CheckChoices(request, caller, _choices, requested, identity) is { } refused)
         {
             name = identity;
             return refused;

@@ -37,10 +37,10 @@ public sealed class TokenPolicyOptions
     /// <summary>Comma-separated track sources (<c>camera,microphone,screen_share,screen_share_audio</c>); empty = all.</summary>
     public string CanPublishSources { get; set; } = "";
 
-    /// <summary>Whether callers may name the room; when false every token is for a generated room.</summary>
+    /// <summary>Deprecated: <c>CallerChoices__AllowRoom</c>. Bound so the old name still starts the app; read by <see cref="DeprecatedCallerSettings"/>.</summary>
     public bool AllowCallerRoom { get; set; } = true;
 
-    /// <summary>Whether anonymous callers may choose their identity; when false identities are generated.</summary>
+    /// <summary>Deprecated: <c>CallerChoices__AllowIdentity</c>. Bound so the old name still starts the app; read by <see cref="DeprecatedCallerSettings"/>.</summary>
     public bool AllowCallerIdentity { get; set; } = true;
 
     /// <summary>A .NET regular expression every caller-chosen room name must match in full; empty = any.</summary>
