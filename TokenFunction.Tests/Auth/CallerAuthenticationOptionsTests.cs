@@ -17,6 +17,20 @@ public sealed class CallerAuthenticationOptionsTests
         ["Auth:IdentityClaim"] = "oid",
     };
 
+    [Theory]
+    [InlineData("Anonymous")] // the value deployed settings carry, kept
+    [InlineData("anonymous")]
+    [InlineData("FunctionKeyOnly")]
+    public async Task Anonymous_is_still_the_function_key_only_mode(string value)
+    {
+        using var host = Build(new() { ["Auth:Mode"] = value });
+        await host.StartAsync();
+
+        Assert.IsType<FunctionKeyOnlyAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
+        Assert.Equal(CallerAuthenticationMode.FunctionKeyOnly, host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CallerAuthenticationOptions>>().Value.Mode);
+        await host.StopAsync();
+    }
+
     [Fact]
     public async Task No_auth_section_means_anonymous_mode()
     {
@@ -24,7 +38,7 @@ public sealed class CallerAuthenticationOptionsTests
         await host.StartAsync();
 
         var authenticator = host.Services.GetRequiredService<ICallerAuthenticator>();
-        Assert.IsType<AnonymousCallerAuthenticator>(authenticator);
+        Assert.IsType<FunctionKeyOnlyAuthenticator>(authenticator);
         Assert.False(authenticator.IsEnabled);
         await host.StopAsync();
     }
@@ -182,7 +196,7 @@ public sealed class CallerAuthenticationOptionsTests
         using var host = Build(new() { ["Auth:Mode"] = "anonymous", ["Auth:Authority"] = "", ["Auth:Audience"] = " " });
 
         await host.StartAsync();
-        Assert.IsType<AnonymousCallerAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
+        Assert.IsType<FunctionKeyOnlyAuthenticator>(host.Services.GetRequiredService<ICallerAuthenticator>());
         await host.StopAsync();
     }
 

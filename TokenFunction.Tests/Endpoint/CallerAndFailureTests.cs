@@ -1,5 +1,6 @@
 using Moq;
 using TokenFunction.Auth;
+using TokenFunction.Functions;
 using TokenFunction.Secrets;
 
 namespace TokenFunction.Tests.Endpoint;
@@ -106,7 +107,7 @@ public sealed class CallerAndFailureTests
         var context = new Fakes.FakeFunctionContext(harness.Services);
         var request = Fakes.FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
 
-        var response = (Fakes.FakeHttpResponseData)await new TokenFunction.Functions.TokenFunction(
+        var response = (Fakes.FakeHttpResponseData)await new TokenRouteFunction(
             (Http.TokenEndpoint)harness.Services.GetService(typeof(Http.TokenEndpoint))!).Run(request);
 
         var problem = EndpointAssert.Problem(response, 500);

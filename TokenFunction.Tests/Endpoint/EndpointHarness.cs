@@ -50,9 +50,9 @@ public sealed class EndpointHarness : IDisposable
         });
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(keyProvider ?? new StaticApiCredentialsProvider(new ApiCredentials(ApiKey, ApiSecret)));
-        services.AddSingleton(authenticator ?? new AnonymousCallerAuthenticator());
+        services.AddSingleton(authenticator ?? new FunctionKeyOnlyAuthenticator());
         services.AddTokenEndpoint(configuration);
-        services.AddSingleton<TokenFunction.Functions.TokenFunction>();
+        services.AddSingleton<TokenRouteFunction>();
         services.AddSingleton<ConnectionDetailsFunction>();
         services.AddSingleton<HealthFunction>();
         _services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
@@ -76,7 +76,7 @@ public sealed class EndpointHarness : IDisposable
     public async Task<FakeHttpResponseData> PostTokenAsync(string? body, string? contentType = "application/json", string query = "", params (string Name, string Value)[] headers)
     {
         var request = FakeHttpRequestData.Create("POST", "/api/token" + query, body, contentType, headers.Select(h => KeyValuePair.Create(h.Name, h.Value)), new FakeFunctionContext(_services));
-        var response = await _services.GetRequiredService<TokenFunction.Functions.TokenFunction>().Run(request);
+        var response = await _services.GetRequiredService<TokenRouteFunction>().Run(request);
         return ((FakeHttpResponseData)response).Checked("POST", "/api/token");
     }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using TokenFunction.Functions;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
 
@@ -176,7 +177,7 @@ public sealed class TokenRouteTests : IDisposable
         headers.TryAddWithoutValidation("Content-Type", "application/json");
         headers.TryAddWithoutValidation("Content-Length", "100000000");
         var request = new FakeHttpRequestData(new FakeFunctionContext(_harness.Services), "POST", "http://localhost/api/token", stream, headers);
-        var response = (FakeHttpResponseData)await new TokenFunction.Functions.TokenFunction(
+        var response = (FakeHttpResponseData)await new TokenRouteFunction(
             (Http.TokenEndpoint)_harness.Services.GetService(typeof(Http.TokenEndpoint))!).Run(request);
         EndpointAssert.Problem(response, 413, "body");
     }

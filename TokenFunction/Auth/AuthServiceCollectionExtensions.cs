@@ -26,7 +26,7 @@ public static class AuthServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<CallerAuthenticationOptions>>();
             return options.Value.Mode == CallerAuthenticationMode.Bearer
                 ? new BearerCallerAuthenticator(options, sp.GetRequiredService<ILogger<BearerCallerAuthenticator>>())
-                : new AnonymousCallerAuthenticator();
+                : new FunctionKeyOnlyAuthenticator();
         });
         services.AddHostedService<CallerAuthenticationWarmUpService>();
         return services;

@@ -14,7 +14,7 @@ public sealed class CallerAuthenticationOptions
     public static IReadOnlyList<string> DefaultAlgorithms { get; } =
         ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"];
 
-    public CallerAuthenticationMode Mode { get; set; } = CallerAuthenticationMode.Anonymous;
+    public CallerAuthenticationMode Mode { get; set; } = CallerAuthenticationMode.FunctionKeyOnly;
 
     /// <summary>The OIDC issuer, e.g. <c>https://login.microsoftonline.com/&lt;tenant&gt;/v2.0</c>; discovery is read below it.</summary>
     public string? Authority { get; set; }

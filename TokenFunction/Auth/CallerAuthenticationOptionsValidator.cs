@@ -18,10 +18,10 @@ public sealed class CallerAuthenticationOptionsValidator(IConfigurationSection? 
         ArgumentNullException.ThrowIfNull(options);
         if (!Enum.IsDefined(options.Mode))
         {
-            return ValidateOptionsResult.Fail($"{Setting("Mode")} must be Anonymous or Bearer.");
+            return ValidateOptionsResult.Fail($"{Setting("Mode")} must be Anonymous (function key only) or Bearer.");
         }
 
-        if (options.Mode == CallerAuthenticationMode.Anonymous)
+        if (options.Mode == CallerAuthenticationMode.FunctionKeyOnly)
         {
             return ValidateAnonymous();
         }

@@ -1,7 +1,10 @@
 namespace TokenFunction.Auth;
 
-/// <summary>Bearer mode off: only the platform's function key guards the token routes.</summary>
-public sealed class AnonymousCallerAuthenticator : ICallerAuthenticator
+/// <summary>
+/// <c>Auth__Mode=Anonymous</c>: no caller identity, but not an open door either; the platform's function key still
+/// guards the token routes, and the caller chooses an identity within policy.
+/// </summary>
+public sealed class FunctionKeyOnlyAuthenticator : ICallerAuthenticator
 {
     private static readonly ValueTask<CallerAuthenticationResult> s_anonymous = new(CallerAuthenticationResult.Anonymous);
 
