@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.LiveKit;
 
 /// <summary>
-/// A LiveKit token's claims: the one model that <see cref="AccessToken"/> signs, <see cref="TokenVerifier"/> reads back
+/// A LiveKit token's claims: the one model that <see cref="AccessToken"/> signs, the tests' verifier reads back
 /// and the tests compare with LiveKit's own SDK. A new LiveKit claim is a new property here and nothing else: the
 /// payload is written and read from this class by the source-generated <see cref="LiveKitJsonContext"/>.
 /// Properties are declared in the order they are written.
@@ -55,8 +55,8 @@ public sealed class ClaimGrants
     /// </summary>
     public string? Sha256 { get; set; }
 
-    // The registered claims (RFC 7519): set by AccessToken when it signs, read by TokenVerifier, which reports them
-    // through TokenVerificationResult. NumericDate may legally carry a fraction, hence double.
+    // The registered claims (RFC 7519): set by AccessToken when it signs, read back by the tests' verifier.
+    // NumericDate may legally carry a fraction, hence double.
 
     [JsonInclude]
     [JsonPropertyName("iss")]

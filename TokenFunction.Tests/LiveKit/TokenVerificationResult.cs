@@ -1,5 +1,8 @@
 namespace TokenFunction.LiveKit;
 
+// Test code: the service only signs, so the verifier moved here from the product (issue 20 item 7). It keeps the
+// product's namespace so that the tests, end-to-end ones included, name it as before.
+
 /// <summary>The outcome of <see cref="TokenVerifier.Verify"/>: either the parsed claims or a reason for refusal.</summary>
 public sealed class TokenVerificationResult
 {

@@ -6,6 +6,9 @@ using System.Text.Json;
 
 namespace TokenFunction.LiveKit;
 
+// Test code: the service only signs, so the verifier moved here from the product (issue 20 item 7). It keeps the
+// product's namespace so that the tests, end-to-end ones included, name it as before.
+
 /// <summary>
 /// Checks a LiveKit access token the way the server does: HS256 only, signature compared in fixed time, <c>iss</c>
 /// equal to the API key, <c>exp</c> required, lifetime checked with <see cref="DefaultLeeway"/>. Any bad token gives
