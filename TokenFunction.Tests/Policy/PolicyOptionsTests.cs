@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Http;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Policy;
 
 /// <summary>A bad policy value stops start-up (the host runs the same startup validator) naming the setting.</summary>
 public sealed class PolicyOptionsTests

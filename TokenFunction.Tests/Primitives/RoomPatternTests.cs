@@ -5,7 +5,7 @@ using TokenFunction.Auth;
 using TokenFunction.Http;
 using TokenFunction.Tests.Endpoint;
 
-namespace TokenFunction.Tests.Auth;
+namespace TokenFunction.Tests.Primitives;
 
 /// <summary>
 /// Room patterns (bearer room rules and <c>TokenPolicy__RoomNamePattern</c>) match whole room names: what is validated

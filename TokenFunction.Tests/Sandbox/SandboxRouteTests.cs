@@ -4,9 +4,10 @@ using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
 using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.Endpoint;
 using TokenFunction.Tests.Fakes;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Sandbox;
 
 /// <summary>The sandbox stand-in routes in-process: the gate, the two response shapes, the v1 lifetime, bearer mode.</summary>
 public sealed class SandboxRouteTests
