@@ -111,14 +111,21 @@ param sandboxEnabled bool = false
 @description('Key Vault purge protection. IRREVERSIBLE: once a vault has it on, it can never be turned off, and a deleted vault (and its name) stays until its retention period ends: azd down --purge cannot purge it. Recommended for production.')
 param keyVaultPurgeProtection bool = false
 
+@description('Recover this environment\'s soft-deleted vault (left by azd down without --purge) instead of creating it: createMode recover. The preprovision hook asks for it when it finds one; the postprovision hook sets it back to false.')
+param keyVaultRecover bool = false
+
 @minValue(7)
 @maxValue(90)
 @description('Days a deleted vault and its secrets stay recoverable (soft delete). Fixed once the vault exists.')
 param keyVaultSoftDeleteRetentionDays int = 7
 
+// Flex Consumption's bounds: "The lowest maximum scale is currently 1. The highest currently supported value is 1000."
+// (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations; older text, still on the
+// event-driven-scaling page, said 40: see TokenFunction.Tests/Infra/AzureFacts.cs). Below 40 the app cannot scale out
+// as load grows, so keep it well above the expected concurrency divided by each instance's share.
 @minValue(1)
 @maxValue(1000)
-@description('Upper bound on Flex Consumption instances (cost cap).')
+@description('Upper bound on Flex Consumption on-demand instances (cost cap): 1 to 1000.')
 param maximumInstanceCount int = 100
 
 @allowed([
@@ -222,6 +229,7 @@ module keyVault 'app/keyvault.bicep' = {
     location: location
     tags: tags
     enablePurgeProtection: keyVaultPurgeProtection
+    recover: keyVaultRecover
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
     secretName: livekitSecretName
     livekitApiKey: livekitApiKey

@@ -127,4 +127,64 @@ internal static class AzureFacts
     /// <c>Microsoft.Azure.WebJobs.*</c> are filtered the same way).
     /// </summary>
     public static readonly IReadOnlyList<string> HostCategoriesIgnoredInOpenTelemetryMode = ["Host.Results", "Host.Aggregator"];
+
+    /// <summary>
+    /// The Flex Consumption bounds on functionAppConfig.scaleAndConcurrency.maximumInstanceCount. Learn's Flex
+    /// Consumption plan page, Considerations: "The lowest maximum scale is currently 1. The highest currently supported
+    /// value is 1000." (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations). Older
+    /// text said 40 (still on https://learn.microsoft.com/azure/azure-functions/event-driven-scaling#flex-consumption-plan);
+    /// values under 40 were opened region by region from January 2026
+    /// (https://github.com/Azure/azure-functions-host/issues/10523, Microsoft's comment of 2026-01-05), and a pull
+    /// request to put 40 back on the plan page was closed unmerged (https://github.com/MicrosoftDocs/azure-docs/pull/128255).
+    /// </summary>
+    public const int FlexMaximumInstanceCountLowest = 1;
+
+    public const int FlexMaximumInstanceCountHighest = 1000;
+
+    /// <summary>What azd (Azure/azure-dev at ae35809f496491989273d0edefdeb70f245f399b) does, as the templates rely on it.</summary>
+    public static class Azd
+    {
+        /// <summary>
+        /// `azd pipeline config` grants these roles at subscription scope unless --principal-role names others
+        /// (cli/azd/pkg/pipeline/pipeline_manager.go, DefaultRoleNames; cli/azd/cmd/pipeline.go, --principal-role;
+        /// cli/azd/pkg/entraid/entraid.go, ensureRoleAssignment: scope defaults to the subscription).
+        /// </summary>
+        public static readonly IReadOnlyList<string> PipelineConfigDefaultRoles = ["Contributor", "User Access Administrator"];
+
+        /// <summary>Deprecated: cli/azd/pkg/environment/environment.go, AzdInitialEnvironmentConfigName.</summary>
+        public const string DeprecatedInitialEnvironmentConfig = "AZD_INITIAL_ENVIRONMENT_CONFIG";
+
+        /// <summary>
+        /// Replaced in a parameters file by the signed-in principal's type whatever the environment holds
+        /// (cli/azd/pkg/infra/provisioning/bicep/bicep_provider.go, evalParamEnvSubst).
+        /// </summary>
+        public const string IgnoredPrincipalType = "AZURE_PRINCIPAL_TYPE";
+
+        /// <summary>Branches `azd pipeline config` creates a GitHub federated credential for besides pull requests
+        /// (cli/azd/pkg/pipeline/github_provider.go, credentialOptions: the current branch and main).</summary>
+        public const string FederatedBranch = "main";
+    }
+
+    /// <summary>
+    /// The GitHub actions the workflows use, each pinned to the commit its release tag points to (read with
+    /// <c>git rev-parse TAG^{commit}</c> in each action's repository: github.com/actions/checkout,
+    /// github.com/actions/setup-dotnet, github.com/actions/setup-node, github.com/Azure/setup-azd).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, (string Commit, string Version)> PinnedActions =
+        new Dictionary<string, (string, string)>(StringComparer.Ordinal)
+        {
+            ["actions/checkout"] = ("11d5960a326750d5838078e36cf38b85af677262", "v4.4.0"),
+            ["actions/setup-dotnet"] = ("67a3573c9a986a3f9c594539f4ab511d57bb3ce9", "v4.3.1"),
+            ["actions/setup-node"] = ("49933ea5288caeca8642d1e84afbd3f7d6820020", "v4.4.0"),
+            ["Azure/setup-azd"] = ("0b7e3a35ab00f2eee7080c845eb39c3f0ebfa553", "v2.4.0"),
+        };
+
+    /// <summary>
+    /// Key Vault's properties.createMode: 'default' creates the vault (and fails while a soft-deleted vault holds the
+    /// name), 'recover' brings back the soft-deleted vault of that name, secrets included, and fails when there is none
+    /// (https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults;
+    /// https://learn.microsoft.com/azure/key-vault/general/soft-delete-overview: a soft-deleted vault's name cannot be
+    /// reused until it is purged or its retention period ends).
+    /// </summary>
+    public static readonly IReadOnlyList<string> KeyVaultCreateModes = ["default", "recover"];
 }

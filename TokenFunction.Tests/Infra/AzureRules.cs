@@ -95,6 +95,18 @@ internal static class AzureRules
 
     public static IEnumerable<string> Scale(InfraDocuments docs)
     {
+        // Issue 19 item 11: the cost cap's bounds are Flex Consumption's own (AzureFacts cites the current rule), in
+        // main.bicep and in the api module it passes the value to.
+        foreach (var template in Templates(docs.Compiled))
+        {
+            if (At(template, "parameters", "maximumInstanceCount") is JsonObject cap
+                && (At(cap, "minValue")?.GetValue<int>() != AzureFacts.FlexMaximumInstanceCountLowest
+                    || At(cap, "maxValue")?.GetValue<int>() != AzureFacts.FlexMaximumInstanceCountHighest))
+            {
+                yield return $"maximumInstanceCount must allow {AzureFacts.FlexMaximumInstanceCountLowest} to {AzureFacts.FlexMaximumInstanceCountHighest} (Flex Consumption's bounds), allows {At(cap, "minValue")} to {At(cap, "maxValue")}";
+            }
+        }
+
         var offered = AzureFacts.FlexInstanceMemoryMB;
         var memory = At(docs.Compiled, "parameters", "instanceMemoryMB");
         var allowed = (At(memory, "allowedValues") as JsonArray ?? []).Select(v => v!.GetValue<int>()).ToList();

@@ -26,6 +26,9 @@ internal sealed record SnapshotInputs(
 
     public string AuthAudience => $"api://{EnvironmentName}";
 
+    /// <summary>keyVaultRecover (createMode recover).</summary>
+    public bool KeyVaultRecover { get; init; }
+
     /// <summary>sandboxEnabled; sandboxId is never set, as on a push (the pipeline never carries the id).</summary>
     public bool SandboxEnabled { get; init; }
 
@@ -51,6 +54,7 @@ internal sealed record SnapshotInputs(
         param maxRequestBodyBytes = {MaxRequestBodyBytes}
         param httpAlwaysReadyInstances = {HttpAlwaysReadyInstances}
         param httpPerInstanceConcurrency = {HttpPerInstanceConcurrency}
+        param keyVaultRecover = {(KeyVaultRecover ? "true" : "false")}
         param sandboxEnabled = {(SandboxEnabled ? "true" : "false")}
         param extraAppSettings = '{string.Join("; ", ExtraAppSettings.Select(s => $"{s.Key}={s.Value}"))};'
         {(PrincipalKeyVaultRole is null ? "" : $"param principalKeyVaultRole = '{PrincipalKeyVaultRole}'")}

@@ -54,6 +54,8 @@ public sealed class InfraRuleMutationTests(InfraFixture infra)
         ["extra app setting dropped"] = ("app-settings", d => Settings(d.Primary).Remove("TokenPolicy__MaxTtl")),
         ["extra app setting overridden"] = ("app-settings", d => Settings(d.Primary)["Auth__NameClaim"] = "name"),
         ["telemetry with a key"] = ("app-settings", d => Settings(d.Primary)["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = ""),
+        ["maximum instance count floor of 40 (older Learn text)"] = ("scale", d => At(d.Compiled, "parameters", "maximumInstanceCount")!["minValue"] = 40),
+        ["maximum instance count unbounded in the api module"] = ("scale", d => ModuleTemplateParameter(d, "api", "maximumInstanceCount").Remove("maxValue")),
         ["CORS wildcard"] = ("cors", d => Site(d.Primary)["siteConfig"]!["cors"]!["allowedOrigins"] = new JsonArray("*")),
         ["CORS constant"] = ("cors", d => Site(d.Alternate)["siteConfig"]!["cors"]!["allowedOrigins"] = new JsonArray([.. d.Primary.Inputs.ExpectedOrigins.Select(o => (JsonNode)o)])),
         ["App Insights local auth on"] = ("monitoring", d => Props(d.Primary, "Microsoft.Insights/components")["DisableLocalAuth"] = false),

@@ -36,7 +36,7 @@ public abstract class PostprovisionHookContract
         var (exit, output, calls) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = s_secret, ["SANDBOX_ID"] = s_sandboxId, ["SANDBOX_ENABLED"] = "true" });
 
         Assert.True(exit == 0, output);
-        Assert.Equal(["env set LIVEKIT_API_SECRET ", "env set SANDBOX_ID "], calls);
+        Assert.Equal(["azd env set LIVEKIT_API_SECRET ", "azd env set SANDBOX_ID "], calls);
         Assert.Contains("LIVEKIT_API_SECRET is in Key Vault now and was emptied", output, StringComparison.Ordinal);
         Assert.DoesNotContain(s_secret, output, StringComparison.Ordinal);
         Assert.DoesNotContain(s_sandboxId, output, StringComparison.Ordinal);
@@ -51,6 +51,17 @@ public abstract class PostprovisionHookContract
         Assert.Empty(calls);
     }
 
+    /// <summary>Issue 19 item 3: once a provision has recovered the vault, the next one must not try to recover it again.</summary>
+    [Fact]
+    public async Task KeyVaultRecoverIsSetBackToFalseAfterTheProvisionThatRecovered()
+    {
+        var (exit, output, calls) = await RunAsync(new() { ["KEY_VAULT_RECOVER"] = "true", ["KEY_VAULT_NAME"] = "kv-abc" });
+
+        Assert.True(exit == 0, output);
+        Assert.Equal(["azd env set KEY_VAULT_RECOVER false"], calls);
+        Assert.Empty((await RunAsync(new() { ["KEY_VAULT_RECOVER"] = "false" })).Calls);
+    }
+
     [Fact]
     public async Task AFailedAzdCallFailsTheHookNamingTheCommand()
     {
@@ -61,29 +72,12 @@ public abstract class PostprovisionHookContract
         Assert.DoesNotContain(s_secret, output, StringComparison.Ordinal);
     }
 
-    private async Task<(int Exit, string Output, List<string> Calls)> RunAsync(Dictionary<string, string> environment)
-    {
-        var bin = Directory.CreateTempSubdirectory("fake-azd-");
-        try
-        {
-            var log = Path.Combine(bin.FullName, "calls.log");
-            var azd = Path.Combine(bin.FullName, "azd");
-            // One line per call: the arguments joined by spaces (an empty last argument leaves a trailing space).
-            await File.WriteAllTextAsync(azd, "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"$FAKE_AZD_LOG\"\nexit \"${FAKE_AZD_EXIT:-0}\"\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(azd, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+    private Task<(int Exit, string Output, List<string> Calls)> RunAsync(Dictionary<string, string> environment) =>
+        HookRunner.RunWithToolsAsync(Shell, "postprovision", environment);
+}
 
-            environment["FAKE_AZD_LOG"] = log;
-
-            var (exit, output) = await HookRunner.RunAsync(Shell, "postprovision", environment, bin.FullName);
-            var calls = File.Exists(log) ? [.. await File.ReadAllLinesAsync(log)] : new List<string>();
-            return (exit, output, calls);
-        }
-        finally
-        {
-            bin.Delete(recursive: true);
-        }
-    }
+/// <summary>Issue 19 item 7: infra/hooks/postprovision.ps1 with PowerShell 7.6.9 and the same fake azd.</summary>
+public sealed class PwshPostprovisionHookTests : PostprovisionHookContract
+{
+    private protected override HookShell Shell => HookShell.Pwsh;
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using TokenFunction.Policy;
 
 namespace TokenFunction.Tests.Infra;
@@ -158,7 +159,8 @@ public abstract class PreprovisionHookContract
         var (exit, output) = await RunAsync(s_valid, ("AZURE_LOCATION", region));
 
         Assert.Equal(1, exit);
-        Assert.Contains($"AZURE_LOCATION '{region}' does not offer Azure Functions Flex Consumption", output, StringComparison.Ordinal);
+        Assert.Contains("AZURE_LOCATION does not offer Azure Functions Flex Consumption", output, StringComparison.Ordinal);
+        Assert.DoesNotContain($"'{region}'", output, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -177,7 +179,8 @@ public abstract class PreprovisionHookContract
         var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_URL", url));
 
         Assert.True((exit == 0) == workerAccepts, $"worker accepts: {workerAccepts}; hook: {exit} {output}");
-        Assert.True(workerAccepts || output.Contains("LIVEKIT_URL", StringComparison.Ordinal), output);
+        Assert.True(workerAccepts || output.Contains("LIVEKIT_URL must be", StringComparison.Ordinal), output);
+        Assert.True(workerAccepts || !output.Contains(url, StringComparison.Ordinal), output);
     }
 
     [Theory]
@@ -185,13 +188,14 @@ public abstract class PreprovisionHookContract
     [InlineData("AUTH_AUDIENCE", null, "AUTH_AUDIENCE is empty")]
     [InlineData("AUTH_AUTHORITY", "http://issuer.example", "must be https://")]
     [InlineData("AUTH_AUTHORITY", "issuer.example", "must be an https:// URL")]
-    [InlineData("AUTH_MODE", "bearer", "AUTH_MODE 'bearer' must be Anonymous or Bearer")]
+    [InlineData("AUTH_MODE", "bearer", "AUTH_MODE must be Anonymous or Bearer")]
     public async Task BearerModeWithoutAUsableIssuerOrAudienceIsRefused(string name, string? value, string expected)
     {
         var (exit, output) = await RunAsync(s_valid, (name, value));
 
         Assert.Equal(1, exit);
         Assert.Contains(expected, output, StringComparison.Ordinal);
+        Assert.True(value is null || !output.Contains($"'{value}'", StringComparison.Ordinal), output);
     }
 
     [Fact]
@@ -206,7 +210,8 @@ public abstract class PreprovisionHookContract
     [Fact]
     public async Task AnonymousModeNeedsNoIssuer()
     {
-        var (exit, output) = await RunAsync(s_valid, ("AUTH_MODE", null), ("AUTH_AUTHORITY", null), ("AUTH_AUDIENCE", null));
+        var (exit, output) = await RunAsync(s_valid, ("AUTH_MODE", null), ("AUTH_AUTHORITY", null), ("AUTH_AUDIENCE", null),
+            ("EXTRA_APP_SETTINGS", "TokenPolicy__MaxTtl=00:30:00"));
 
         Assert.True(exit == 0, output);
     }
@@ -233,8 +238,8 @@ public abstract class PreprovisionHookContract
     [InlineData("LIVEKIT_API_SECRET=s", "must not set LIVEKIT_API_SECRET: secrets belong in Key Vault")]
     [InlineData("TokenPolicy__RoomNamePattern=^room-\\d+$", "must not contain \" or \\")]
     [InlineData("Auth__Audience=\"x\"", "must not contain \" or \\")]
-    [InlineData("TokenPolicy__MaxTtl", "entry 'TokenPolicy__MaxTtl' is not NAME=value")]
-    [InlineData("=00:30:00", "is not NAME=value")]
+    [InlineData("TokenPolicy__MaxTtl", "entry 1 (counting from 1, split at ;) is not NAME=value")]
+    [InlineData("=00:30:00", "entry 1 (counting from 1, split at ;) is not NAME=value")]
     public async Task ExtraSettingsTheTemplateOwnsOrAzdCannotCarryAreRefused(string extra, string expected)
     {
         var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", extra));
@@ -243,9 +248,160 @@ public abstract class PreprovisionHookContract
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
-    private Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)
+    /// <summary>
+    /// Issue 19 item 6: a malformed entry is named by its position, never echoed: the part without a name may well be a
+    /// value (a secret pasted into the wrong place), and the output lands in CI logs.
+    /// </summary>
+    [Theory]
+    [InlineData("TokenPolicy__MaxTtl=00:30:00;pasted-value-4f2a9c;Auth__NameClaim=name", 2, "pasted-value-4f2a9c")]
+    [InlineData("=pasted-value-4f2a9c", 1, "pasted-value-4f2a9c")]
+    [InlineData(";;Token Policy=pasted-value-4f2a9c", 3, "pasted-value-4f2a9c")]
+    public async Task AMalformedExtraSettingIsNamedByItsPositionAndNeverEchoed(string extra, int position, string value)
     {
-        var environment = new Dictionary<string, string>(baseline, StringComparer.Ordinal);
+        var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", extra));
+
+        Assert.Equal(1, exit);
+        Assert.Contains($"EXTRA_APP_SETTINGS entry {position} (counting from 1, split at ;) is not NAME=value", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(value, output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 19 item 6: no refusal or notice prints a value; a passing run prints no value either.</summary>
+    [Fact]
+    public async Task NoMessagePrintsAValue()
+    {
+        var sentinel = "value-sentinel-" + Guid.NewGuid().ToString("N")[..8];
+        (string Name, string? Value)[][] cases =
+        [
+            [("LIVEKIT_URL", sentinel)],
+            [("AUTH_AUTHORITY", sentinel)],
+            [("AUTH_AUTHORITY", "http://" + sentinel)],
+            [("AUTH_MODE", sentinel)],
+            [("AZURE_LOCATION", sentinel)],
+            [("SANDBOX_ENABLED", sentinel)],
+            [("EXTRA_APP_SETTINGS", "Auth__NameClaim=" + sentinel), ("AUTH_MODE", "Anonymous")],
+            [("EXTRA_APP_SETTINGS", "LIVEKIT_URL=" + sentinel)],
+            [("EXTRA_APP_SETTINGS", "WEBSITE_RUN_FROM_PACKAGE=" + sentinel)],
+            [("EXTRA_APP_SETTINGS", "My_Secret=" + sentinel)],
+            [("EXTRA_APP_SETTINGS", "TokenPolicy__MaxTtl=" + sentinel)],
+            [("LIVEKIT_API_SECRET", sentinel)],
+            [("SANDBOX_ID", sentinel), ("SANDBOX_ENABLED", "true")],
+        ];
+
+        foreach (var changes in cases)
+        {
+            var (_, output) = await RunAsync(s_valid, changes);
+
+            Assert.False(output.Contains(sentinel, StringComparison.Ordinal), $"{changes[0].Name}: {output}");
+        }
+    }
+
+    /// <summary>
+    /// Issue 19 item 8: in Anonymous mode the worker refuses to start when another Auth__ setting has a value
+    /// (CallerAuthenticationOptionsValidator, judged here on the same entry); the hook refuses the same entries first.
+    /// </summary>
+    [Theory]
+    [InlineData("Auth__NameClaim=name")]
+    [InlineData("Auth__RoomClaim=roles")]
+    [InlineData("auth__requirehttpsmetadata=false")]
+    [InlineData("Auth__RoomRules__0__Pattern=support-.*")]
+    [InlineData("Auth__NameClaim=")]
+    [InlineData("Auth__NameClaim=   ")]
+    [InlineData("TokenPolicy__MaxTtl=00:30:00")]
+    [InlineData("Authority__X=1")]
+    public async Task AnonymousModeRefusesBearerSettingsAsTheWorkerDoes(string entry)
+    {
+        var name = entry[..entry.IndexOf('=', StringComparison.Ordinal)];
+        var value = entry[(entry.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim();
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([new(name.Replace("__", ":", StringComparison.Ordinal), value)])
+            .Build();
+        var workerAccepts = new TokenFunction.Auth.CallerAuthenticationOptionsValidator(configuration.GetSection("Auth"))
+            .Validate(null, new TokenFunction.Auth.CallerAuthenticationOptions()).Succeeded;
+
+        foreach (var mode in new string?[] { null, "Anonymous" })
+        {
+            var (exit, output) = await RunAsync(s_valid, ("AUTH_MODE", mode), ("AUTH_AUTHORITY", null), ("AUTH_AUDIENCE", null), ("EXTRA_APP_SETTINGS", entry));
+
+            Assert.True((exit == 0) == workerAccepts, $"worker accepts: {workerAccepts}; hook: {exit} {output}");
+            Assert.True(workerAccepts || output.Contains($"EXTRA_APP_SETTINGS sets {name}, a bearer-mode setting, but AUTH_MODE is Anonymous", StringComparison.Ordinal), output);
+        }
+
+        // Bearer mode takes them.
+        var (bearerExit, bearerOutput) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", entry));
+        Assert.True(bearerExit == 0, bearerOutput);
+    }
+
+    /// <summary>
+    /// Issue 19 item 3: after `azd down` without --purge the vault is soft-deleted and its name taken; before a first
+    /// provision the hook asks the Azure CLI (a fake here) for this environment's deleted vault and names both ways out.
+    /// </summary>
+    [Fact]
+    public async Task ASoftDeletedVaultIsFoundBeforeAFirstProvisionAndTheWaysOutNamed()
+    {
+        var environment = Environment(("KEY_VAULT_NAME", null), ("AZURE_ENV_NAME", "tokens"), ("AZURE_SUBSCRIPTION_ID", "sub-1"), ("FAKE_AZ_DELETED", "kv-deleted123"));
+
+        var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", environment);
+
+        Assert.Equal(1, exit);
+        Assert.Contains("Key Vault kv-deleted123 is soft-deleted", output, StringComparison.Ordinal);
+        Assert.Contains("azd env set KEY_VAULT_RECOVER true", output, StringComparison.Ordinal);
+        Assert.Contains("az keyvault purge --name kv-deleted123", output, StringComparison.Ordinal);
+        var call = Assert.Single(calls);
+        Assert.StartsWith("az keyvault list-deleted ", call, StringComparison.Ordinal);
+        Assert.Contains("--subscription sub-1", call, StringComparison.Ordinal);
+        Assert.Contains("azd-env-name", call, StringComparison.Ordinal);
+        Assert.Contains("=='tokens'", call, StringComparison.Ordinal);
+        Assert.Contains("=='swedencentral'", call, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", "0")]
+    [InlineData("", "1")]
+    [InlineData("kv-deleted123", "1")]
+    public async Task NoDeletedVaultOrNoAnswerFromTheCliLetsAFirstProvisionThrough(string deleted, string azExit)
+    {
+        var environment = Environment(("KEY_VAULT_NAME", null), ("AZURE_ENV_NAME", "tokens"), ("FAKE_AZ_DELETED", deleted), ("FAKE_AZ_EXIT", azExit));
+
+        var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", environment);
+
+        Assert.True(exit == 0, output);
+        Assert.Single(calls);
+    }
+
+    [Fact]
+    public async Task RecoveringBringsTheSecretBackSoNoneIsNeededAndTheCliIsNotAsked()
+    {
+        var environment = Environment(("KEY_VAULT_NAME", null), ("LIVEKIT_API_SECRET", null), ("KEY_VAULT_RECOVER", "true"), ("FAKE_AZ_DELETED", "kv-deleted123"));
+
+        var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", environment);
+
+        Assert.True(exit == 0, output);
+        Assert.Empty(calls);
+    }
+
+    [Theory]
+    [InlineData("true", "kv-abc", "KEY_VAULT_RECOVER is true but this environment's vault exists")]
+    [InlineData("yes", null, "KEY_VAULT_RECOVER must be true or false")]
+    public async Task ARecoveryThatCannotWorkIsRefused(string recover, string? vault, string expected)
+    {
+        var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", Environment(("KEY_VAULT_RECOVER", recover), ("KEY_VAULT_NAME", vault)));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ALaterProvisionDoesNotAskTheCli()
+    {
+        var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", Environment(("KEY_VAULT_NAME", "kv-abc"), ("FAKE_AZ_DELETED", "kv-abc")));
+
+        Assert.True(exit == 0, output);
+        Assert.Empty(calls);
+    }
+
+    private static Dictionary<string, string> Environment(params (string Name, string? Value)[] changes)
+    {
+        var environment = new Dictionary<string, string>(s_valid, StringComparer.Ordinal);
         foreach (var (name, value) in changes)
         {
             if (value is null)
@@ -258,6 +414,21 @@ public abstract class PreprovisionHookContract
             }
         }
 
-        return HookRunner.RunAsync(Shell, "preprovision", environment);
+        return environment;
     }
+
+    private Task<(int Exit, string Output)> RunAsync(IReadOnlyDictionary<string, string> baseline, params (string Name, string? Value)[] changes)
+    {
+        Assert.Same(s_valid, baseline);
+        return HookRunner.RunAsync(Shell, "preprovision", Environment(changes));
+    }
+}
+
+/// <summary>
+/// Issue 19 item 7: infra/hooks/preprovision.ps1, the hook azd runs on Windows, with PowerShell 7.6.9 (the .NET tool)
+/// against the same crafted environments as the sh hook, so the two stay in step.
+/// </summary>
+public sealed class PwshPreprovisionHookTests : PreprovisionHookContract
+{
+    private protected override HookShell Shell => HookShell.Pwsh;
 }

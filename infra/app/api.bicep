@@ -15,6 +15,7 @@ param applicationInsightsName string
 @description('Browser origins allowed by CORS; empty allows none.')
 param corsAllowedOrigins string[]
 
+// Flex Consumption's bounds (see main.bicep).
 @minValue(1)
 @maxValue(1000)
 param maximumInstanceCount int = 100

@@ -11,6 +11,13 @@ param enablePurgeProtection bool
 @maxValue(90)
 param softDeleteRetentionInDays int
 
+// A vault name stays taken while a soft-deleted vault holds it, so `azd up` after `azd down` (no --purge) cannot create
+// it again; createMode 'recover' brings the deleted vault back, secrets included, and fails when there is none to
+// recover (https://learn.microsoft.com/azure/templates/microsoft.keyvault/vaults, properties.createMode;
+// https://learn.microsoft.com/azure/key-vault/general/key-vault-recovery).
+@description('Recover the soft-deleted vault of this name instead of creating one.')
+param recover bool = false
+
 @description('Name of the secret that holds the LiveKit API secret.')
 param secretName string
 
@@ -33,6 +40,7 @@ resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   tags: tags
   properties: {
     tenantId: tenant().tenantId
+    createMode: recover ? 'recover' : 'default'
     sku: {
       family: 'A'
       name: 'standard'

@@ -12,3 +12,13 @@ foreach ($name in 'LIVEKIT_API_SECRET', 'SANDBOX_ID') {
     }
     Write-Host "postprovision: $name is in Key Vault now and was emptied in the azd environment (set it again only to change it)."
 }
+
+# A vault recovered from soft delete exists again: the next provision must not ask to recover it.
+if ([Environment]::GetEnvironmentVariable('KEY_VAULT_RECOVER') -ceq 'true') {
+    azd env set KEY_VAULT_RECOVER false | Out-Null
+    if ($LASTEXITCODE -ne 0) {
+        [Console]::Error.WriteLine('postprovision: could not set KEY_VAULT_RECOVER back: run azd env set KEY_VAULT_RECOVER false')
+        exit 1
+    }
+    Write-Host 'postprovision: the vault is recovered; KEY_VAULT_RECOVER is false again.'
+}

@@ -17,3 +17,9 @@ for name in LIVEKIT_API_SECRET SANDBOX_ID; do
     exit 1
   fi
 done
+
+# A vault recovered from soft delete exists again: the next provision must not ask to recover it.
+if [ "${KEY_VAULT_RECOVER:-}" = true ]; then
+  azd env set KEY_VAULT_RECOVER false >/dev/null || { echo "postprovision: could not set KEY_VAULT_RECOVER back: run azd env set KEY_VAULT_RECOVER false" >&2; exit 1; }
+  echo "postprovision: the vault is recovered; KEY_VAULT_RECOVER is false again."
+fi
