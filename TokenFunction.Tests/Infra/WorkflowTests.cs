@@ -1,9 +1,10 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
 namespace TokenFunction.Tests.Infra;
 
 /// <summary>What the CI and deploy workflows must do (actionlint, run from .ci/run, checks their syntax).</summary>
-public sealed class WorkflowTests
+public sealed partial class WorkflowTests
 {
     [Fact]
     public void CiRunsOnlyTheCiScriptWhichRunsTheReadmeTestCommandTheFormatGateAndLockedActionlint()
@@ -68,8 +69,88 @@ public sealed class WorkflowTests
 
         Assert.Equal("${{ vars.KEY_VAULT_NAME }}", Yaml.Str(deploy, "jobs", "deploy", "env", "KEY_VAULT_NAME"));
         Assert.Equal("${{ vars.SANDBOX_ENABLED }}", Yaml.Str(deploy, "jobs", "deploy", "env", "SANDBOX_ENABLED"));
-        Assert.Equal("ServicePrincipal", Yaml.Str(deploy, "jobs", "deploy", "env", "AZURE_PRINCIPAL_TYPE"));
     }
+
+    /// <summary>Issue 19 item 9: every action is pinned to the commit of its release tag, the version in a comment.</summary>
+    [Fact]
+    public void EveryActionIsPinnedToTheCommitOfItsReleaseTag()
+    {
+        var uses = WorkflowFiles().SelectMany(f => File.ReadAllLines(f).Select(l => (File: Path.GetFileName(f), Line: l.Trim())))
+            .Where(l => l.Line.StartsWith("uses:", StringComparison.Ordinal) || l.Line.StartsWith("- uses:", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.NotEmpty(uses);
+        foreach (var (file, line) in uses)
+        {
+            var match = PinnedUse().Match(line);
+            Assert.True(match.Success, $"{file}: {line}");
+            if (match.Groups["local"].Success)
+            {
+                continue; // a workflow of this repository, at the same commit
+            }
+
+            var action = match.Groups["action"].Value;
+
+            Assert.True(AzureFacts.PinnedActions.TryGetValue(action, out var pin), $"{file}: {action} is not in AzureFacts.PinnedActions");
+            Assert.Equal(pin.Commit, match.Groups["commit"].Value);
+            Assert.Equal(pin.Version, match.Groups["version"].Value);
+        }
+    }
+
+    /// <summary>
+    /// Issue 19 item 9: a push to main runs CI once. deploy.yml runs on it and calls ci.yml (the called workflow runs
+    /// inside the caller's run); ci.yml itself must not also run on push, nor may any other workflow.
+    /// </summary>
+    [Fact]
+    public void CiRunsOncePerPushToMain()
+    {
+        var ci = Yaml.Load(".github", "workflows", "ci.yml");
+        var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
+
+        Assert.Null(Yaml.At(ci, "on", "push"));
+        Assert.NotNull(Yaml.At(ci, "on", "pull_request"));
+        Assert.NotNull(Yaml.At(ci, "on", "workflow_call"));
+        Assert.Equal(["main"], Yaml.Strings(deploy, "on", "push", "branches"));
+        Assert.Equal("./.github/workflows/ci.yml", Yaml.Str(deploy, "jobs", "ci", "uses"));
+        Assert.Equal("ci", Yaml.Str(deploy, "jobs", "deploy", "needs"));
+        var onPush = WorkflowFiles().Where(f => Yaml.At(Yaml.Load(".github", "workflows", Path.GetFileName(f)), "on", "push") is not null)
+            .Select(Path.GetFileName).ToList();
+        Assert.Equal(["deploy.yml"], onPush);
+    }
+
+    /// <summary>
+    /// Issue 19 item 9: `azd pipeline config` creates a federated credential for main (and pull requests) only, so a
+    /// run by hand from another branch could never log in: the deploy job runs on main only.
+    /// </summary>
+    [Fact]
+    public void TheDeployJobRunsOnlyWhereAFederatedCredentialExists()
+    {
+        var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
+        var condition = Yaml.Str(deploy, "jobs", "deploy", "if") ?? "";
+
+        Assert.NotNull(Yaml.At(deploy, "on", "workflow_dispatch"));
+        Assert.Contains($"github.ref == 'refs/heads/{AzureFacts.Azd.FederatedBranch}'", condition, StringComparison.Ordinal);
+        Assert.DoesNotContain("||", condition, StringComparison.Ordinal);
+    }
+
+    /// <summary>Issue 19 item 9: neither the deprecated AZD_INITIAL_ENVIRONMENT_CONFIG nor the ignored AZURE_PRINCIPAL_TYPE.</summary>
+    [Fact]
+    public void NoWorkflowOrDocumentSetsWhatAzdDeprecatesOrIgnores()
+    {
+        var texts = WorkflowFiles().Concat(Directory.GetFiles(RepoLayout.PathOf("docs"), "*.md")).Append(RepoLayout.PathOf("README.md"))
+            .Select(f => (File: f, Text: File.ReadAllText(f)));
+
+        foreach (var (file, text) in texts)
+        {
+            Assert.False(text.Contains(AzureFacts.Azd.DeprecatedInitialEnvironmentConfig, StringComparison.Ordinal), file);
+            Assert.False(text.Contains(AzureFacts.Azd.IgnoredPrincipalType, StringComparison.Ordinal), file);
+        }
+    }
+
+    private static string[] WorkflowFiles() => Directory.GetFiles(RepoLayout.PathOf(".github", "workflows"), "*.yml");
+
+    [GeneratedRegex(@"^-?\s*uses:\s*(?:(?<local>\./\S+)|(?<action>[A-Za-z0-9-]+/[A-Za-z0-9._-]+)@(?<commit>[0-9a-f]{40})\s+#\s+(?<version>v\d+\.\d+\.\d+))\s*$")]
+    private static partial Regex PinnedUse();
 
     private static IEnumerable<YamlMappingNode> Steps(YamlMappingNode workflow) =>
         Yaml.Keys(workflow, "jobs").SelectMany(job => Yaml.Mappings(workflow, "jobs", job, "steps"));
