@@ -66,6 +66,44 @@ public sealed partial class OperationsInfraTests(InfraFixture infra)
         JsonNode.Parse(Str(workbook, "properties", "serializedData")!);
     }
 
+    /// <summary>
+    /// Issue 19 item 10: a 5xx our code writes shows up twice, in the worker's duration histogram and in the host's
+    /// requests row for the same request; adding the two sources counted it twice. The alert takes the larger count.
+    /// </summary>
+    [Fact]
+    public void The_5xx_alert_counts_each_failed_request_once()
+    {
+        var query = Assert.Single(AlertQueries(), q => q.Contains("resultCode", StringComparison.Ordinal));
+
+        Assert.Contains(TokenServiceTelemetry.Instruments.RequestDuration, query, StringComparison.Ordinal);
+        Assert.Contains("requests | where toint(resultCode) >= 500", query, StringComparison.Ordinal);
+        Assert.DoesNotContain("union", query, StringComparison.Ordinal);
+        Assert.Matches(@"print Count = max_of\(coalesce\(code, 0\.0\), coalesce\(host, 0\.0\)\)$", query);
+        Assert.Equal(2, Regex.Count(query, @"toscalar\("));
+    }
+
+    /// <summary>
+    /// Issue 19 item 10: opened from the Workbooks gallery of Azure Monitor a workbook has no resource, and its queries
+    /// ran against nothing; fallbackResourceIds names the Application Insights resource for that case
+    /// (https://learn.microsoft.com/azure/azure-monitor/visualize/workbooks-automate), while sourceId keeps it listed
+    /// under that resource.
+    /// </summary>
+    [Fact]
+    public void The_workbook_falls_back_to_the_app_insights_resource_when_opened_from_the_gallery()
+    {
+        var committed = JsonNode.Parse(File.ReadAllText(RepoLayout.PathOf("infra", "app", "workbook.json")))!;
+        foreach (var snapshot in infra.Documents.Snapshots)
+        {
+            var insights = Assert.Single(OfType(snapshot.Document, "Microsoft.Insights/components"));
+            var workbook = Assert.Single(OfType(snapshot.Document, "Microsoft.Insights/workbooks"));
+            var data = JsonNode.Parse(Str(workbook, "properties", "serializedData")!)!;
+
+            Assert.Equal([Str(insights, "id")], (At(data, "fallbackResourceIds") as JsonArray ?? []).Select(n => n?.GetValue<string>()));
+            Assert.Equal(Str(insights, "id"), Str(workbook, "properties", "sourceId"));
+            Assert.True(JsonNode.DeepEquals(committed["items"], data["items"]), "the workbook's items are workbook.json's");
+        }
+    }
+
     private static List<string> WorkbookQueries()
     {
         var workbook = JsonNode.Parse(File.ReadAllText(RepoLayout.PathOf("infra", "app", "workbook.json")))!;

@@ -72,7 +72,10 @@ var rules = [
     description: 'Responses with a 5xx status, from our code (the request duration histogram) or from the platform (the host\'s request telemetry). See docs/operations.md.'
     severity: 1
     window: 'PT5M'
-    query: 'union (customMetrics | where name == "tokenservice.request.duration" | where toint(customDimensions["http.response.status_code"]) >= 500 | project n = valueCount), (requests | where toint(resultCode) >= 500 | project n = itemCount) | summarize Count = sum(n)'
+    // A 5xx our code writes is in both sources (the worker's histogram and the host's requests row for the same
+    // request): adding them counted it twice. The larger of the two counts each failure once; the host's count
+    // includes the platform's own 5xx, the worker's is exact where the host's telemetry is sampled.
+    query: 'let code = toscalar(customMetrics | where name == "tokenservice.request.duration" | where toint(customDimensions["http.response.status_code"]) >= 500 | summarize todouble(sum(valueCount))); let host = toscalar(requests | where toint(resultCode) >= 500 | summarize todouble(sum(itemCount))); print Count = max_of(coalesce(code, 0.0), coalesce(host, 0.0))'
   }
 ]
 

@@ -21,7 +21,15 @@ resource workbook 'Microsoft.Insights/workbooks@2023-06-01' = {
     category: 'workbook'
     sourceId: applicationInsights.id
     // The queries name the metrics the code emits; TokenFunction.Tests/Telemetry keeps the two lists equal.
-    serializedData: loadTextContent('workbook.json')
+    // fallbackResourceIds: the resource the queries run against when the workbook is opened without one, from the
+    // Workbooks gallery of Azure Monitor; opened from the Application Insights resource, that resource is used
+    // (https://learn.microsoft.com/azure/azure-monitor/visualize/workbooks-automate: exported serializedData carries
+    // fallbackResourceIds, set from the template rather than left at the exporter's ids).
+    serializedData: string(union(loadJsonContent('workbook.json'), {
+      fallbackResourceIds: [
+        applicationInsights.id
+      ]
+    }))
   }
 }
 
