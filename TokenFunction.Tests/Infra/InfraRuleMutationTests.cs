@@ -74,7 +74,7 @@ public sealed class InfraRuleMutationTests(InfraFixture infra)
         ["a region without Flex Consumption allowed"] = ("flex-regions", d => At(d.Compiled, "parameters", "location", "allowedValues")!.AsArray().Add("westindia")),
         ["location unconstrained"] = ("flex-regions", d => At(d.Compiled, "parameters", "location")!.AsObject().Remove("allowedValues")),
         ["always-ready ignores its parameter"] = ("scale", d => Site(d.Primary)["functionAppConfig"]!["scaleAndConcurrency"]!.AsObject().Remove("alwaysReady")),
-        ["HTTP concurrency ignores its parameter"] = ("scale", d => Site(d.Primary)["functionAppConfig"]!["scaleAndConcurrency"]!["triggers"]!["http"]!["perInstanceConcurrency"] = 16),
+        ["HTTP concurrency ignores its parameter"] = ("scale", d => Site(d.Primary)["functionAppConfig"]!["scaleAndConcurrency"]!["triggers"]!["http"]!["perInstanceConcurrency"] = d.Primary.Inputs.HttpPerInstanceConcurrency + 1),
         ["instance size Flex does not offer"] = ("scale", d => At(d.Compiled, "parameters", "instanceMemoryMB")!["defaultValue"] = 1024),
         ["host body limit left at its default"] = ("request-body-limits", d => Settings(d.Primary).Remove(AzureFacts.RequestBodySizeLimitSetting)),
         ["host body limit under the service's cap"] = ("request-body-limits", d => Settings(d.Alternate)[AzureFacts.RequestBodySizeLimitSetting] = (d.Alternate.Inputs.MaxRequestBodyBytes - 1).ToString(System.Globalization.CultureInfo.InvariantCulture)),
