@@ -7,7 +7,7 @@ namespace TokenFunction.Contract;
 /// problem <c>field</c> values, telemetry's refusal reasons and the tests read. Fields are LiveKit's standard token
 /// endpoint's (snake_case); the legacy camelCase spellings are the seed's snippet's and the v1 sandbox's.
 /// </summary>
-public static class RequestFields
+internal static class RequestFields
 {
     public const string RoomName = "room_name";
     public const string ParticipantIdentity = "participant_identity";

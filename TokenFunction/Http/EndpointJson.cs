@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace TokenFunction.Http;
 
 /// <summary>201 body of <c>POST /api/token</c>: snake_case only, as LiveKit's Swift client decodes it.</summary>
-public sealed record TokenResponse(
+internal sealed record TokenResponse(
     [property: JsonPropertyName("server_url")] string ServerUrl,
     [property: JsonPropertyName("participant_token")] string ParticipantToken,
     [property: JsonPropertyName("room_name")] string RoomName,
@@ -11,14 +11,14 @@ public sealed record TokenResponse(
     [property: JsonPropertyName("participant_name")] string ParticipantName);
 
 /// <summary>200 body of <c>/api/connection-details</c>: the sandbox's camelCase shape.</summary>
-public sealed record ConnectionDetailsResponse(
+internal sealed record ConnectionDetailsResponse(
     [property: JsonPropertyName("serverUrl")] string ServerUrl,
     [property: JsonPropertyName("roomName")] string RoomName,
     [property: JsonPropertyName("participantName")] string ParticipantName,
     [property: JsonPropertyName("participantToken")] string ParticipantToken);
 
 /// <summary>An RFC 9457 problem: <c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c> and our extension members.</summary>
-public sealed record ProblemDetailsBody(
+internal sealed record ProblemDetailsBody(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("title")] string Title,
     [property: JsonPropertyName("status")] int Status,
@@ -33,7 +33,7 @@ public sealed record ProblemDetailsBody(
     public string? CorrelationId { get; init; }
 }
 
-public sealed record HealthResponse([property: JsonPropertyName("status")] string Status);
+internal sealed record HealthResponse([property: JsonPropertyName("status")] string Status);
 
 /// <summary>Source-generated (de)serialization for everything the endpoints read and write.</summary>
 [JsonSourceGenerationOptions(
@@ -48,4 +48,4 @@ public sealed record HealthResponse([property: JsonPropertyName("status")] strin
 [JsonSerializable(typeof(ConnectionDetailsResponse))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 [JsonSerializable(typeof(HealthResponse))]
-public sealed partial class EndpointJsonContext : JsonSerializerContext;
+internal sealed partial class EndpointJsonContext : JsonSerializerContext;

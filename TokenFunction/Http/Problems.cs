@@ -6,7 +6,7 @@ using Microsoft.Azure.Functions.Worker.Http;
 namespace TokenFunction.Http;
 
 /// <summary>Writes RFC 9457 problem responses (<c>application/problem+json</c>).</summary>
-public static class Problems
+internal static class Problems
 {
     public const string ContentType = "application/problem+json";
 

@@ -5,7 +5,7 @@ using TokenFunction.Sandbox;
 namespace TokenFunction.Http;
 
 /// <summary>The HTTP answer of the sandbox routes' gate.</summary>
-public static class SandboxResponses
+internal static class SandboxResponses
 {
     /// <summary>Null when the request may go on; otherwise the response that refuses it (404 while the sandbox is off).</summary>
     public static async ValueTask<HttpResponseData?> RefuseAsync(this SandboxGate gate, HttpRequestData request)

@@ -8,7 +8,7 @@ namespace TokenFunction.Http;
 /// The JSON body of <c>POST /api/token</c> (LiveKit's standard token endpoint, snake_case) and of
 /// <c>/api/connection-details</c> (legacy camelCase <c>roomName</c>/<c>participantName</c>). Every field is optional.
 /// </summary>
-public sealed class TokenRequestBody
+internal sealed class TokenRequestBody
 {
     [JsonPropertyName(RequestFields.RoomName)]
     public string? RoomName { get; set; }
@@ -62,7 +62,7 @@ public sealed class TokenRequestBody
 }
 
 /// <summary><c>room_config</c>: only agent dispatch (to agent names policy allows) may be requested.</summary>
-public sealed class RoomConfigBody
+internal sealed class RoomConfigBody
 {
     [JsonPropertyName(RequestFields.Agents.List)]
     public List<AgentDispatchBody?>? Agents { get; set; }
@@ -80,7 +80,7 @@ public sealed class RoomConfigBody
 /// <remarks>
 /// Fields: https://github.com/livekit/protocol/blob/main/protobufs/livekit_agent_dispatch.proto (RoomAgentDispatch).
 /// </remarks>
-public sealed class AgentDispatchBody
+internal sealed class AgentDispatchBody
 {
     [JsonPropertyName(RequestFields.Agents.AgentName)]
     public string? AgentName { get; set; }

@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace TokenFunction.LiveKit;
 
 /// <summary>The lowercase wire names LiveKit uses for <see cref="TrackSource"/>, from the enum's attributes.</summary>
-public static class TrackSources
+internal static class TrackSources
 {
     /// <summary>Every wire name, for messages that list them.</summary>
     public static string List { get; } = string.Join(", ", WireNames<TrackSource>.All);

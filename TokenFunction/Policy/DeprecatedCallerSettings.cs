@@ -10,7 +10,7 @@ namespace TokenFunction.Policy;
 /// not set, so a deployed app keeps its behaviour, and reported at start-up as deprecated. Setting an old and a new
 /// name to different values stops start-up: which one the operator meant cannot be guessed.
 /// </summary>
-public static partial class DeprecatedCallerSettings
+internal static partial class DeprecatedCallerSettings
 {
     /// <summary>Old configuration key, new configuration key.</summary>
     public static IReadOnlyList<(string Old, string New)> Renamed { get; } =

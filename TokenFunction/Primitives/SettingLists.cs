@@ -5,7 +5,7 @@ namespace TokenFunction.Primitives;
 /// names): at commas, semicolons or white space, blanks dropped. None of these values can hold a separator: OAuth
 /// scope tokens exclude spaces (RFC 6749 section 3.3), and a ';' could not pass through azd's EXTRA_APP_SETTINGS.
 /// </summary>
-public static class SettingLists
+internal static class SettingLists
 {
     private static readonly char[] s_separators = [',', ';', ' ', '\t', '\r', '\n'];
 
