@@ -42,9 +42,17 @@ public sealed class RefreshingCacheTests
         for (var i = 0; i < 100; i++)
         {
             Assert.Same(first, harness.Hit());
+            Assert.True(harness.Cache.TryGetFresh(out var fresh));
+            Assert.Same(first, fresh);
         }
 
         Assert.Equal(1, harness.Source.Calls);
+
+        // From the refresh point the hit path alone no longer answers; GetAsync still does, and starts the refresh.
+        harness.Source.Returns("v2");
+        harness.Time.Advance(s_tick);
+        Assert.False(harness.Cache.TryGetFresh(out _));
+        Assert.Same(first, harness.Hit());
     }
 
     [Fact]

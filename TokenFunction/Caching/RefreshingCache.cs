@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace TokenFunction.Caching;
 
 /// <summary>
@@ -75,20 +78,34 @@ internal sealed partial class RefreshingCache<T> : IDisposable
     /// <summary>The loaded value now, even past its deadline (for gauges and diagnostics), or null before the first load.</summary>
     public CachedValue<T>? Peek() => _entry is { } entry ? Snapshot(entry, _time.GetTimestamp()) : null;
 
+    /// <summary>The hit path alone, small enough to inline into a caller's: the value while no refresh is due.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryGetFresh([NotNullWhen(true)] out T? value)
+    {
+        if (_entry is { } entry && HitClock() < entry.HitUntil)
+        {
+            value = entry.Value;
+            return true;
+        }
+
+        value = null;
+        return false;
+    }
+
     /// <summary>
     /// The cached value (starting a background refresh when one is due), or the shared fetch's result when nothing can
     /// be served. Throws <see cref="ICacheSource{T}.Unavailable"/>'s exception while the source fails.
     /// </summary>
     public ValueTask<T> GetAsync(CancellationToken cancellationToken = default)
     {
+        if (TryGetFresh(out var fresh))
+        {
+            return new ValueTask<T>(fresh);
+        }
+
         var entry = _entry;
         if (entry is not null)
         {
-            if (HitClock() < entry.HitUntil)
-            {
-                return new ValueTask<T>(entry.Value);
-            }
-
             var now = _time.GetTimestamp();
             if (now < entry.ServeUntil)
             {
@@ -221,6 +238,7 @@ internal sealed partial class RefreshingCache<T> : IDisposable
         entry.ServeUntil == long.MaxValue ? Timeout.InfiniteTimeSpan
             : now < entry.ServeUntil ? _time.GetElapsedTime(now, entry.ServeUntil) : TimeSpan.Zero);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private long HitClock() => _coarseHitClock ? Environment.TickCount64 : _time.GetTimestamp();
 
     private long ToTimestampTicks(TimeSpan span)

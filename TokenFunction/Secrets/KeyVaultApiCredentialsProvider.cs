@@ -72,6 +72,11 @@ public sealed partial class KeyVaultApiCredentialsProvider : IApiCredentialsProv
 
     public ValueTask<ApiCredentials> GetCredentialsAsync(CancellationToken cancellationToken = default)
     {
+        if (_cache.TryGetFresh(out var fresh))
+        {
+            return new ValueTask<ApiCredentials>(fresh.Credentials);
+        }
+
         var read = _cache.GetAsync(cancellationToken);
         return read.IsCompletedSuccessfully ? new ValueTask<ApiCredentials>(read.Result.Credentials) : AwaitAsync(read);
 
