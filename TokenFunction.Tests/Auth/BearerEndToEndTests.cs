@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.EndToEnd;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.Auth;
@@ -18,9 +18,9 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
     {
         var bearer = worker.Issuer.CreateToken(worker.Key, s_audience, new Dictionary<string, object> { ["sub"] = "alice-e2e", ["name"] = "Alice" });
 
-        var (response, body) = await SendAsync("""{"room_name":"e2e-room"}""", worker.Emulator.FunctionKey, bearer);
+        var (response, body) = await SendAsync("""{"room_name":"e2e-room"}""", worker.Host.FunctionKey, bearer);
 
-        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}{Environment.NewLine}{worker.Emulator.Diagnostics}");
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {body}{Environment.NewLine}{worker.Host.Diagnostics}");
         var json = System.Text.Json.JsonDocument.Parse(body).RootElement;
         Assert.Equal("alice-e2e", json.GetProperty("participant_identity").GetString());
         var claims = await EndToEndHttp.AssertJudgedTokenAsync(json.GetProperty("participant_token").GetString()!);
@@ -32,7 +32,7 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
     {
         var bearer = worker.Issuer.CreateToken(worker.Key, s_audience, new Dictionary<string, object> { ["sub"] = "alice-e2e" });
 
-        var (response, body) = await SendAsync("""{"participant_identity":"bob"}""", worker.Emulator.FunctionKey, bearer);
+        var (response, body) = await SendAsync("""{"participant_identity":"bob"}""", worker.Host.FunctionKey, bearer);
 
         Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -41,7 +41,7 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
     [Fact]
     public async Task A_function_key_without_a_bearer_token_is_401_with_a_bearer_challenge()
     {
-        var (response, body) = await SendAsync("{}", worker.Emulator.FunctionKey, bearer: null);
+        var (response, body) = await SendAsync("{}", worker.Host.FunctionKey, bearer: null);
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.ToString());
@@ -54,12 +54,12 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
         var genuine = worker.Issuer.CreateToken(worker.Key, s_audience, new Dictionary<string, object> { ["sub"] = "alice-e2e" });
         var forged = ForgedTokens.WithPayloadClaim(genuine, "sub", "bob");
 
-        var (response, body) = await SendAsync("{}", worker.Emulator.FunctionKey, forged);
+        var (response, body) = await SendAsync("{}", worker.Host.FunctionKey, forged);
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{(int)response.StatusCode}: {body}");
         Assert.StartsWith("Bearer error=\"invalid_token\"", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(forged.Split('.')[1], body, StringComparison.Ordinal);
-        Assert.DoesNotContain(forged.Split('.')[2], worker.Emulator.Diagnostics, StringComparison.Ordinal);
+        Assert.DoesNotContain(forged.Split('.')[2], worker.Host.Diagnostics, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,13 +88,13 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
     }
 
     /// <summary>One issuer and one worker configured for bearer mode, shared by the class.</summary>
-    public sealed class BearerWorker : IAsyncLifetime
+    public sealed class BearerWorker(IMessageSink log) : IAsyncLifetime
     {
         public IssuerKey Key { get; } = IssuerKey.Rsa("rsa-e2e");
 
         public LocalOidcIssuer Issuer { get; private set; } = null!;
 
-        public FunctionsHostEmulator Emulator { get; private set; } = null!;
+        public IAppHost Host { get; private set; } = null!;
 
         public HttpClient Client { get; private set; } = null!;
 
@@ -106,16 +106,16 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
             options.AppSettings["Auth__Authority"] = Issuer.Issuer;
             options.AppSettings["Auth__Audience"] = s_audience;
             options.AppSettings["Auth__RequireHttpsMetadata"] = "false";
-            Emulator = await FunctionsHostEmulator.StartAsync(options);
-            Client = OpenApiContract.CheckingClient(Emulator.CreateClient);
+            Host = await AppHosts.StartAsync(options, log, nameof(BearerEndToEndTests));
+            Client = OpenApiContract.CheckingClient(Host.CreateClient);
         }
 
         public async Task DisposeAsync()
         {
             Client?.Dispose();
-            if (Emulator is not null)
+            if (Host is not null)
             {
-                await Emulator.DisposeAsync();
+                await Host.DisposeAsync();
             }
 
             if (Issuer is not null)
@@ -128,13 +128,13 @@ public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker)
 
 /// <summary>Bad bearer settings stop the real worker's start with a message naming the setting.</summary>
 [Collection(WorkerProcesses.Name)]
-public sealed class BearerStartupFailureEndToEndTests(ITestOutputHelper output)
+public sealed class BearerStartupFailureEndToEndTests(EndToEndLog log, ITestOutputHelper output) : IClassFixture<EndToEndLog>
 {
     [Theory]
     [InlineData(null, "Auth:Authority (Auth__Authority)")]
     [InlineData("http://127.0.0.1:9/realms/dev", "Auth:Authority (Auth__Authority) must use https")]
     public Task Bearer_mode_with_a_bad_authority_fails_the_start_naming_the_setting(string? authority, string named) =>
-        WorkerStartFailure.ExpectAsync(output, named, settings =>
+        WorkerStartFailure.ExpectAsync(log, output, named, settings =>
         {
             settings["Auth__Mode"] = "Bearer";
             settings["Auth__Audience"] = "api://x";

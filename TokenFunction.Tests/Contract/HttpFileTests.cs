@@ -14,7 +14,7 @@ namespace TokenFunction.Tests.Contract;
 /// the status its comment promises, with local.settings.sample.json plus the settings its comment names.
 /// </summary>
 [Collection("Worker processes")]
-public sealed partial class HttpFileTests
+public sealed partial class HttpFileTests(EndToEndLog log) : IClassFixture<EndToEndLog>
 {
     private const string s_audience = "api://token-service-http-file";
 
@@ -60,10 +60,10 @@ public sealed partial class HttpFileTests
                 variables["accessToken"] = issuer.CreateToken(signingKey, s_audience, new Dictionary<string, object> { ["sub"] = "alice-http" });
             }
 
-            await using var emulator = await FunctionsHostEmulator.StartAsync(options);
-            using var client = OpenApiContract.CheckingClient(emulator.CreateClient);
-            variables["baseUrl"] = emulator.BaseAddress.ToString().TrimEnd('/');
-            variables["functionKey"] = emulator.FunctionKey;
+            await using var host = await log.StartAsync(options, $"{nameof(HttpFileTests)} ({group.Key})");
+            using var client = OpenApiContract.CheckingClient(host.CreateClient);
+            variables["baseUrl"] = host.BaseAddress.ToString().TrimEnd('/');
+            variables["functionKey"] = host.FunctionKey;
             foreach (var request in group)
             {
                 using var message = request.ToMessage(variables);

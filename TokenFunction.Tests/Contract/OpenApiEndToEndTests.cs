@@ -14,7 +14,7 @@ public sealed class OpenApiEndToEndTests(WorkerFixture worker) : IClassFixture<W
     public void The_document_describes_exactly_the_routes_the_built_worker_declares()
     {
         // The worker's own function metadata, as the host (here the emulator) indexes it: not a hand-written list.
-        var served = worker.Emulator.Functions
+        var served = worker.Host.Functions
             .SelectMany(f => (f.Methods ?? throw new InvalidOperationException($"{f.Name} accepts any method; declare them"))
                 .Select(m => (Method: m, Path: "/" + f.Template)))
             .ToHashSet();
@@ -29,7 +29,7 @@ public sealed class OpenApiEndToEndTests(WorkerFixture worker) : IClassFixture<W
     [Fact]
     public void Each_route_documents_the_auth_level_the_worker_declares()
     {
-        foreach (var function in worker.Emulator.Functions)
+        foreach (var function in worker.Host.Functions)
         {
             foreach (var method in function.Methods!)
             {

@@ -80,7 +80,7 @@ public sealed class ClientSdkFixturesEndToEndTests(ClientWorkerFixture fixture) 
     [MemberData(nameof(Cases))]
     public async Task The_sdks_request_gets_what_it_asked_for_decoded_as_the_sdk_decodes_it(Sdk sdk, string name)
     {
-        using var response = await SendAsync(sdk, "api/token", s_bodies[(sdk, name)], ("x-functions-key", fixture.Worker.Emulator.FunctionKey));
+        using var response = await SendAsync(sdk, "api/token", s_bodies[(sdk, name)], ("x-functions-key", fixture.Worker.Host.FunctionKey));
         var body = await response.Content.ReadAsStringAsync();
         var decoded = Decode(sdk, response.StatusCode, body);
 
@@ -140,7 +140,7 @@ public sealed class ClientSdkFixturesEndToEndTests(ClientWorkerFixture fixture) 
     [InlineData(Sdk.Flutter, true)]
     public async Task Only_sdks_that_read_camel_case_can_use_connection_details(Sdk sdk, bool decodes)
     {
-        using var response = await SendAsync(sdk, "api/connection-details", s_bodies[(sdk, "participant")], ("x-functions-key", fixture.Worker.Emulator.FunctionKey));
+        using var response = await SendAsync(sdk, "api/connection-details", s_bodies[(sdk, "participant")], ("x-functions-key", fixture.Worker.Host.FunctionKey));
         var decoded = Decode(sdk, response.StatusCode, await response.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -19,7 +19,7 @@ public sealed class ConcurrentTokensEndToEndTests(WorkerFixture worker) : IClass
         {
             await start.WaitAsync();
             var (response, body) = await SendAsync(
-                worker, Post("api/token", $$"""{"room_name":"load-{{i % 7}}","participant_identity":"caller-{{i}}"}""", worker.Emulator.FunctionKey));
+                worker, Post("api/token", $$"""{"room_name":"load-{{i % 7}}","participant_identity":"caller-{{i}}"}""", worker.Host.FunctionKey));
             using (response)
             {
                 return (Index: i, response.StatusCode, Body: body);

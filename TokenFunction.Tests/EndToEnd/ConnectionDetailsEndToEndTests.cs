@@ -9,7 +9,7 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
 {
     internal const string Path = "api/connection-details";
 
-    private string Key => worker.Emulator.FunctionKey;
+    private string Key => worker.Host.FunctionKey;
 
     // The emulator's front checking the worker's declared auth level (Function), as the Functions host does.
     [Theory]

@@ -59,7 +59,7 @@ internal static class EndToEndHttp
     public static void AssertStatus(WorkerFixture worker, HttpResponseMessage response, string body, HttpStatusCode status) =>
         Assert.True(
             response.StatusCode == status,
-            $"expected {(int)status}, got {(int)response.StatusCode}: {body}{Environment.NewLine}worker output:{Environment.NewLine}{worker.Emulator.Diagnostics}");
+            $"expected {(int)status}, got {(int)response.StatusCode}: {body}{Environment.NewLine}worker output:{Environment.NewLine}{worker.Host.Diagnostics}");
 
     // RFC 9110's section for each status the contract uses: https://www.rfc-editor.org/rfc/rfc9110#section-15.5
     private static readonly Dictionary<HttpStatusCode, string> s_problemTypes = new()

@@ -33,7 +33,7 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
         var options = JsonNode.Parse(s_options[name])!.AsObject();
         var sessions = await LiveKitClient.RunAsync(
         [
-            LiveKitClient.Endpoint(Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Emulator.FunctionKey }, false, LiveKitClient.Fetch(options)),
+            LiveKitClient.Endpoint(Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Host.FunctionKey }, false, LiveKitClient.Fetch(options)),
             LiveKitClient.Sandbox(fixture.SandboxId, fixture.BaseAddress, development: false, LiveKitClient.Fetch(options)),
         ]);
 
@@ -56,7 +56,7 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
     {
         var options = JsonNode.Parse(s_options["agent name, metadata and deployment"])!.AsObject();
         var session = Assert.Single(await LiveKitClient.RunAsync(
-            [LiveKitClient.Endpoint(Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Emulator.FunctionKey }, false, LiveKitClient.Fetch(options))]));
+            [LiveKitClient.Endpoint(Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Host.FunctionKey }, false, LiveKitClient.Fetch(options))]));
 
         // What the client sent: the protocol's TokenSourceRequest, snake_case, the agent in room_config.agents[0].
         var sent = JsonNode.Parse(Assert.Single(session.Calls).Body!)!;
@@ -83,7 +83,7 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
         var session = Assert.Single(await LiveKitClient.RunAsync(
         [
             LiveKitClient.Endpoint(
-                Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Emulator.FunctionKey }, reuseOptions: true,
+                Url("api/token"), new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Host.FunctionKey }, reuseOptions: true,
                 LiveKitClient.Fetch(options), LiveKitClient.Fetch(options), LiveKitClient.Fetch(options, force: true)),
         ]));
 
@@ -111,7 +111,7 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
     public async Task A_refusal_reaches_the_app_as_an_Error_with_the_status_and_our_problem_detail(string source, string optionsJson, int status, string? field)
     {
         var options = JsonNode.Parse(optionsJson)!.AsObject();
-        var key = new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Emulator.FunctionKey };
+        var key = new Dictionary<string, string> { ["x-functions-key"] = fixture.Worker.Host.FunctionKey };
         var session = source switch
         {
             "endpoint" => LiveKitClient.Endpoint(Url("api/token"), key, false, LiveKitClient.Fetch(options)),

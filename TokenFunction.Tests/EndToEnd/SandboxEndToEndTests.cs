@@ -43,7 +43,7 @@ public sealed class SandboxEndToEndTests(ClientWorkerFixture fixture) : IClassFi
     [InlineData(s_v2, "wrong-but-long-enough-0000000000")]
     public async Task A_missing_or_wrong_sandbox_id_is_a_401_problem_naming_the_header(string path, string? id)
     {
-        var request = Post(path, "{}", key: fixture.Worker.Emulator.FunctionKey);
+        var request = Post(path, "{}", key: fixture.Worker.Host.FunctionKey);
         if (id is not null)
         {
             request.Headers.Add("X-Sandbox-ID", id);

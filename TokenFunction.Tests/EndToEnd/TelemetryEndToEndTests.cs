@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using TokenFunction.Telemetry;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts;
 
 namespace TokenFunction.Tests.EndToEnd;
 
@@ -15,11 +15,11 @@ namespace TokenFunction.Tests.EndToEnd;
 /// in this test: after a few requests its metrics arrive there.
 /// </summary>
 [Collection("Worker processes")]
-public sealed class TelemetryEndToEndTests : IAsyncLifetime
+public sealed class TelemetryEndToEndTests(EndToEndLog log) : IAsyncLifetime, IClassFixture<EndToEndLog>
 {
     private readonly ConcurrentQueue<(string Signal, byte[] Body)> _received = new();
     private WebApplication? _collector;
-    private FunctionsHostEmulator? _emulator;
+    private IAppHost? _host;
 
     public async Task InitializeAsync()
     {
@@ -43,14 +43,14 @@ public sealed class TelemetryEndToEndTests : IAsyncLifetime
         options.AppSettings["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
         options.AppSettings["OTEL_BSP_SCHEDULE_DELAY"] = "500";
         options.AppSettings["OTEL_BLRP_SCHEDULE_DELAY"] = "500";
-        _emulator = await FunctionsHostEmulator.StartAsync(options);
+        _host = await log.StartAsync(options, nameof(TelemetryEndToEndTests));
     }
 
     public async Task DisposeAsync()
     {
-        if (_emulator is not null)
+        if (_host is not null)
         {
-            await _emulator.DisposeAsync();
+            await _host.DisposeAsync();
         }
 
         if (_collector is not null)
@@ -62,8 +62,8 @@ public sealed class TelemetryEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_reach_the_configured_otlp_collector_and_nothing_exported_carries_request_values()
     {
-        using var client = _emulator!.CreateClient();
-        client.DefaultRequestHeaders.Add("x-functions-key", _emulator.FunctionKey);
+        using var client = _host!.CreateClient();
+        client.DefaultRequestHeaders.Add("x-functions-key", _host.FunctionKey);
         var tag = Guid.NewGuid().ToString("N")[..12];
         for (var i = 0; i < 3; i++)
         {

@@ -9,7 +9,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
 {
     internal const string Path = "api/token";
 
-    private string Key => worker.Emulator.FunctionKey;
+    private string Key => worker.Host.FunctionKey;
 
     // The 401s below are the emulator's front checking the auth level the worker declared for the function
     // (AuthorizationLevel.Function), as the Functions host does in Azure; the app's code never sees these requests.

@@ -1,18 +1,20 @@
 using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.HostEmulator;
+using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>One real worker per test class, on LiveKit's dev-server defaults, behind the host emulator.</summary>
-public sealed class WorkerFixture : IAsyncLifetime
+/// <summary>One real worker per test class, on LiveKit's dev-server defaults, under this run's host (<see cref="AppHosts"/>).</summary>
+public sealed class WorkerFixture(IMessageSink log) : IAsyncLifetime
 {
     public const string ApiKey = "devkey";
     public const string ApiSecret = "secret";
     public const string ServerUrl = "ws://localhost:7880";
 
-    private FunctionsHostEmulator? _emulator;
+    private IAppHost? _host;
 
-    public FunctionsHostEmulator Emulator => _emulator ?? throw new InvalidOperationException("The worker is not started.");
+    public IAppHost Host => _host ?? throw new InvalidOperationException("The worker is not started.");
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -27,20 +29,20 @@ public sealed class WorkerFixture : IAsyncLifetime
         return options;
     }
 
-    public Task InitializeAsync() => StartAsync(DefaultOptions());
+    public Task InitializeAsync() => StartAsync(DefaultOptions(), nameof(WorkerFixture));
 
-    public async Task StartAsync(FunctionsHostEmulatorOptions options)
+    public async Task StartAsync(FunctionsHostEmulatorOptions options, string purpose)
     {
-        _emulator = await FunctionsHostEmulator.StartAsync(options);
-        Client = OpenApiContract.CheckingClient(_emulator.CreateClient);
+        _host = await AppHosts.StartAsync(options, log, purpose);
+        Client = OpenApiContract.CheckingClient(_host.CreateClient);
     }
 
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_emulator is not null)
+        if (_host is not null)
         {
-            await _emulator.DisposeAsync();
+            await _host.DisposeAsync();
         }
     }
 }

@@ -199,7 +199,7 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
     }
 
     /// <summary>host.json's extensions.http.routePrefix; the host's default is "api", and "" means none.</summary>
-    private static string ReadRoutePrefix(string appDirectory)
+    internal static string ReadRoutePrefix(string appDirectory)
     {
         var path = Path.Combine(appDirectory, "host.json");
         if (!File.Exists(path))

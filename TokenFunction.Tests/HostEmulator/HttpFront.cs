@@ -133,7 +133,7 @@ internal sealed class HttpFront(
         var invocation = new InvocationRequest
         {
             InvocationId = invocationId,
-            FunctionId = function.FunctionId,
+            FunctionId = function.FunctionId!,
             TraceContext = new RpcTraceContext { TraceParent = TraceParent(request), TraceState = string.Empty },
         };
 

@@ -19,7 +19,7 @@ public sealed class HttpFunction
 {
     private readonly TemplateMatcher _matcher;
 
-    private HttpFunction(string functionId, string name, string triggerName, string route, string template,
+    private HttpFunction(string? functionId, string name, string triggerName, string route, string template,
         IReadOnlySet<string>? methods, FunctionAuthLevel authLevel)
     {
         FunctionId = functionId;
@@ -32,7 +32,8 @@ public sealed class HttpFunction
         _matcher = new TemplateMatcher(TemplateParser.Parse(template), []);
     }
 
-    public string FunctionId { get; }
+    /// <summary>The worker's id for the function; null when the host does not show it (the real host's admin API).</summary>
+    public string? FunctionId { get; }
 
     public string Name { get; }
 
@@ -92,30 +93,39 @@ public sealed class HttpFunction
 
             if (string.Equals(type, "httpTrigger", StringComparison.OrdinalIgnoreCase))
             {
-                var route = Property(binding, "route") ?? metadata.Name;
-                var template = string.IsNullOrEmpty(routePrefix) ? route : routePrefix.TrimEnd('/') + "/" + route.TrimStart('/');
-                HashSet<string>? methods = null;
-                if (Find(binding, "methods") is { ValueKind: JsonValueKind.Array } list && list.GetArrayLength() > 0)
-                {
-                    methods = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-                    foreach (var method in list.EnumerateArray())
-                    {
-                        methods.Add(method.GetString()!.ToUpperInvariant());
-                    }
-                }
-
-                var authLevel = Property(binding, "authLevel")?.ToLowerInvariant() switch
-                {
-                    "anonymous" => FunctionAuthLevel.Anonymous,
-                    "admin" or "system" => FunctionAuthLevel.Admin,
-                    // Function is the host's default when a binding does not say.
-                    _ => FunctionAuthLevel.Function,
-                };
-                http = new HttpFunction(metadata.FunctionId, metadata.Name, name, route, template, methods, authLevel);
+                http = FromTrigger(metadata.FunctionId, metadata.Name, name, binding, routePrefix);
             }
         }
 
         return (bindings, http);
+    }
+
+    /// <summary>
+    /// One httpTrigger binding (as the worker indexes it, or as the real host's admin API lists it) as the host
+    /// routes it. <paramref name="functionId"/> is null when the host does not show it.
+    /// </summary>
+    internal static HttpFunction FromTrigger(string? functionId, string functionName, string bindingName, JsonElement binding, string routePrefix)
+    {
+        var route = Property(binding, "route") ?? functionName;
+        var template = string.IsNullOrEmpty(routePrefix) ? route : routePrefix.TrimEnd('/') + "/" + route.TrimStart('/');
+        HashSet<string>? methods = null;
+        if (Find(binding, "methods") is { ValueKind: JsonValueKind.Array } list && list.GetArrayLength() > 0)
+        {
+            methods = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var method in list.EnumerateArray())
+            {
+                methods.Add(method.GetString()!.ToUpperInvariant());
+            }
+        }
+
+        var authLevel = Property(binding, "authLevel")?.ToLowerInvariant() switch
+        {
+            "anonymous" => FunctionAuthLevel.Anonymous,
+            "admin" or "system" => FunctionAuthLevel.Admin,
+            // Function is the host's default when a binding does not say.
+            _ => FunctionAuthLevel.Function,
+        };
+        return new HttpFunction(functionId, functionName, bindingName, route, template, methods, authLevel);
     }
 
     private static JsonElement? Find(JsonElement element, string name)
