@@ -26,7 +26,7 @@ namespace TokenFunction.Tests.EndToEnd;
 ///   "; charset=utf-8"; TokenSourceResponse.fromJson normalises camelCase to snake_case; non-2xx throws
 ///   TokenSourceHttpException with status and body).
 /// </remarks>
-[Collection("Worker processes")]
+[Collection(WorkerProcesses.Name)]
 public sealed class ClientSdkFixturesEndToEndTests(ClientWorkerFixture fixture) : IClassFixture<ClientWorkerFixture>
 {
     public enum Sdk

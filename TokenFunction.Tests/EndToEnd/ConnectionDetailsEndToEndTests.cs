@@ -3,7 +3,7 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>GET|POST /api/connection-details (sandbox-compatible) through the host emulator against the real worker.</summary>
+/// <summary>GET|POST /api/connection-details (sandbox-compatible) through this run's host against the real worker.</summary>
 [Collection(WorkerProcesses.Name)]
 public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
@@ -11,7 +11,7 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
 
     private string Key => worker.Host.FunctionKey;
 
-    // The emulator's front checking the worker's declared auth level (Function), as the Functions host does.
+    // The host checking the worker's declared auth level (Function), before the app sees the request.
     [Theory]
     [InlineData("GET")]
     [InlineData("POST")]
@@ -74,7 +74,7 @@ public sealed class ConnectionDetailsEndToEndTests(WorkerFixture worker) : IClas
         AssertProblem(worker, response, body, HttpStatusCode.BadRequest);
     }
 
-    // The emulator's front matching the methods the worker declared for the trigger (GET, POST), as the host does.
+    // The host matching the methods the worker declared for the trigger (GET, POST).
     [Fact]
     public async Task Declared_methods_only_other_methods_are_404_from_the_host()
     {

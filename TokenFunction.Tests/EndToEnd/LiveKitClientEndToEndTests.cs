@@ -5,11 +5,11 @@ using TokenFunction.Tests.Support;
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>
-/// LiveKit's own JavaScript client (<c>livekit-client</c>, pinned) calls the real worker under the host emulator
+/// LiveKit's own JavaScript client (<c>livekit-client</c>, pinned) calls the real worker under this run's host
 /// through <c>TokenSource.endpoint</c> and <c>TokenSource.sandboxTokenServer</c>; every token it gets is judged by
 /// LiveKit's Node server SDK and must carry what the app asked for.
 /// </summary>
-[Collection("Worker processes")]
+[Collection(WorkerProcesses.Name)]
 public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IClassFixture<ClientWorkerFixture>
 {
     private const string s_serverUrl = WorkerFixture.ServerUrl;
@@ -116,7 +116,7 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
         {
             "endpoint" => LiveKitClient.Endpoint(Url("api/token"), key, false, LiveKitClient.Fetch(options)),
             "sandbox" => LiveKitClient.Sandbox(fixture.SandboxId, fixture.BaseAddress, development: false, LiveKitClient.Fetch(options)),
-            "wrong sandbox id" => LiveKitClient.Sandbox(fixture.SandboxId[..^1] + "0", fixture.BaseAddress, development: true, LiveKitClient.Fetch(options)),
+            "wrong sandbox id" => LiveKitClient.Sandbox(WrongSandboxId(fixture.SandboxId), fixture.BaseAddress, development: true, LiveKitClient.Fetch(options)),
             _ => LiveKitClient.Endpoint(Url("api/token"), null, false, LiveKitClient.Fetch(options)),
         };
 
@@ -139,6 +139,9 @@ public sealed class LiveKitClientEndToEndTests(ClientWorkerFixture fixture) : IC
 
         Assert.DoesNotContain(fixture.SandboxId, fetch.ErrorMessage, StringComparison.Ordinal);
     }
+
+    /// <summary>The id with its last character changed (to another one: the id is random, so it may end in any digit).</summary>
+    private static string WrongSandboxId(string id) => id[..^1] + (id[^1] == '0' ? '1' : '0');
 
     private Uri Url(string path) => new(fixture.BaseAddress, path);
 

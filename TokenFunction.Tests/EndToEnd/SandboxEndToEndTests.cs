@@ -3,8 +3,8 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>The sandbox stand-in routes through the host emulator: anonymous to the host, gated by the sandbox id.</summary>
-[Collection("Worker processes")]
+/// <summary>The sandbox stand-in routes through this run's host: anonymous to the host, gated by the sandbox id.</summary>
+[Collection(WorkerProcesses.Name)]
 public sealed class SandboxEndToEndTests(ClientWorkerFixture fixture) : IClassFixture<ClientWorkerFixture>
 {
     private const string s_v1 = "api/sandbox/connection-details";
@@ -71,7 +71,7 @@ public sealed class SandboxEndToEndTests(ClientWorkerFixture fixture) : IClassFi
 }
 
 /// <summary>With <c>Sandbox__Id</c> unset (the default), the sandbox routes look absent.</summary>
-[Collection("Worker processes")]
+[Collection(WorkerProcesses.Name)]
 public sealed class SandboxOffEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     [Theory]

@@ -1,108 +1,134 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.EndToEnd.Hosts;
+using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.Secrets.Fakes;
 
 namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>
-/// The built worker under the host emulator, with OTEL_EXPORTER_OTLP_ENDPOINT pointed at a loopback OTLP/HTTP listener
-/// in this test: after a few requests its metrics arrive there.
+/// The built app under this run's host with both exporters it configures pointed at one loopback collector: OTLP
+/// (OTEL_EXPORTER_OTLP_ENDPOINT) and Azure Monitor (APPLICATIONINSIGHTS_CONNECTION_STRING's IngestionEndpoint). Each
+/// test waits for what it expects to arrive (never for a fixed time), then scans everything exported, by the worker
+/// and (under the real host) by the host, for secrets, keys, tokens and the caller's values.
 /// </summary>
-[Collection("Worker processes")]
-public sealed class TelemetryEndToEndTests(EndToEndLog log) : IAsyncLifetime, IClassFixture<EndToEndLog>
+[Collection(WorkerProcesses.Name)]
+public sealed class TelemetryEndToEndTests(EndToEndLog log) : IClassFixture<EndToEndLog>
 {
-    private readonly ConcurrentQueue<(string Signal, byte[] Body)> _received = new();
-    private WebApplication? _collector;
-    private IAppHost? _host;
+    /// <summary>A LiveKit secret no exported byte may carry.</summary>
+    private const string s_secret = "telemetry-e2e-secret-0123456789abcdef0123";
 
-    public async Task InitializeAsync()
+    [Fact]
+    public async Task The_apps_metrics_reach_both_exporters_and_nothing_exported_carries_a_key_token_or_the_callers_values()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _collector = builder.Build();
-        _collector.MapPost("/v1/{signal}", async (string signal, HttpContext context) =>
+        await using var collector = await LoopbackTelemetryCollector.StartAsync();
+        var options = ExportingTo(collector);
+        options.AppSettings["LIVEKIT_API_SECRET"] = s_secret;
+        await using var host = await log.StartAsync(options, nameof(TelemetryEndToEndTests));
+        using var client = host.CreateClient();
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        var tokens = new List<string>();
+        for (var i = 0; i < 3; i++)
         {
-            using var body = new MemoryStream();
-            await context.Request.Body.CopyToAsync(body);
-            _received.Enqueue((signal, body.ToArray()));
-            return Results.Ok();
-        });
-        await _collector.StartAsync();
-
-        var options = WorkerFixture.DefaultOptions();
-        options.AppSettings[TelemetryServiceCollectionExtensions.OtlpEndpointSetting] = _collector.Urls.Single();
-        options.AppSettings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-        // Export quickly rather than once a minute, so the test need not wait long.
-        options.AppSettings["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
-        options.AppSettings["OTEL_BSP_SCHEDULE_DELAY"] = "500";
-        options.AppSettings["OTEL_BLRP_SCHEDULE_DELAY"] = "500";
-        _host = await log.StartAsync(options, nameof(TelemetryEndToEndTests));
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_host is not null)
-        {
-            await _host.DisposeAsync();
+            // The key in the code query parameter as well as the header: neither may reach a URL attribute.
+            using var issued = await client.SendAsync(Post($"api/token?code={Uri.EscapeDataString(host.FunctionKey)}", $$"""{"room_name":"room-{{tag}}","participant_identity":"who-{{tag}}"}""", host.FunctionKey));
+            var body = await issued.Content.ReadAsStringAsync();
+            Assert.True(issued.StatusCode == HttpStatusCode.Created, $"{(int)issued.StatusCode} {body}");
+            using var json = JsonDocument.Parse(body);
+            tokens.Add(json.RootElement.GetProperty("participant_token").GetString()!);
         }
 
-        if (_collector is not null)
+        using var refused = await client.SendAsync(Post("api/token", """{"room_admin":true}""", host.MasterKey));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+
+        await collector.WaitForAsync("the refusal metric over OTLP", r => Has(r, "otlp", "metrics", TokenServiceTelemetry.Instruments.RequestsRefused));
+        await collector.WaitForAsync("the refusal metric at Azure Monitor", r => Has(r, "azuremonitor", "track", TokenServiceTelemetry.Instruments.RequestsRefused));
+        foreach (var exporter in new[] { "otlp", "azuremonitor" })
         {
-            await _collector.DisposeAsync();
+            var text = string.Concat(collector.Received.Where(r => r.Exporter == exporter && r.Signal != "logs" && r.Signal != "traces").Select(r => r.Text));
+            foreach (var name in new[] { TokenServiceTelemetry.Instruments.TokensIssued, TokenServiceTelemetry.Instruments.RequestsRefused, TokenServiceTelemetry.Instruments.RequestDuration })
+            {
+                Assert.True(text.Contains(name, StringComparison.Ordinal), $"{exporter} has no {name}");
+            }
+
+            Assert.Contains("privileged_grant", text, StringComparison.Ordinal);
         }
+
+        // The Information lines that name identity and room (EndpointLog.TokenIssued) stay below the exported level
+        // (Warning): the caller's values must appear nowhere, nor any key, token or the secret.
+        AssertNothingSensitive(collector, host, [tag, .. tokens]);
     }
 
     [Fact]
-    public async Task Metrics_reach_the_configured_otlp_collector_and_nothing_exported_carries_request_values()
+    public async Task A_Key_Vault_failure_is_logged_to_both_exporters_without_a_key_token_or_secret()
     {
-        using var client = _host!.CreateClient();
-        client.DefaultRequestHeaders.Add("x-functions-key", _host.FunctionKey);
-        var tag = Guid.NewGuid().ToString("N")[..12];
-        for (var i = 0; i < 3; i++)
+        // A loopback Key Vault with a certificate the worker does not trust: the provider's fetch really fails and
+        // logs it (KeyVaultKeyProvider.LogUnavailable, Error, with the exception), as an unreachable vault would.
+        await using var vault = await LoopbackHttpsServer.StartAsync(context =>
         {
-            using var issued = await client.PostAsync("api/token", Json($$"""{"room_name":"room-{{tag}}","participant_identity":"who-{{tag}}"}"""));
-            Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
-        }
+            context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+            return Task.CompletedTask;
+        });
+        await using var collector = await LoopbackTelemetryCollector.StartAsync();
+        var options = ExportingTo(collector);
+        options.AppSettings["LIVEKIT_API_SECRET"] = null;
+        options.AppSettings["KEY_VAULT_URI"] = vault.BaseUri.ToString();
+        options.AppSettings["KEY_VAULT_WARMUP_TIMEOUT_SECONDS"] = "0";
+        await using var host = await log.StartAsync(options, nameof(TelemetryEndToEndTests) + " (Key Vault failing)");
+        using var client = host.CreateClient();
 
-        using var refused = await client.PostAsync("api/token", Json("""{"room_admin":true}"""));
-        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var unavailable = await client.SendAsync(Post($"api/token?code={Uri.EscapeDataString(host.FunctionKey)}", "{}", key: null));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
 
-        // Bounded wait: the worker exports every 500 ms.
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!MetricsText().Contains(TokenServiceTelemetry.Instruments.RequestsRefused, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        await collector.WaitForAsync("the Key Vault failure log over OTLP", r => Has(r, "otlp", "logs", "Could not read Key Vault secret"));
+        await collector.WaitForAsync("the Key Vault failure log at Azure Monitor", r => Has(r, "azuremonitor", "track", "Could not read Key Vault secret"));
+        AssertNothingSensitive(collector, host, []);
+    }
+
+    private static FunctionsHostEmulatorOptions ExportingTo(LoopbackTelemetryCollector collector)
+    {
+        var options = WorkerFixture.DefaultOptions();
+        options.AppSettings[TelemetryServiceCollectionExtensions.OtlpEndpointSetting] = collector.OtlpEndpoint;
+        options.AppSettings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        options.AppSettings[TelemetryServiceCollectionExtensions.ConnectionStringSetting] = collector.ConnectionString;
+        // Statsbeat would report to Microsoft's own endpoint: off (loopback only). The exporter's documented opt-out:
+        // https://github.com/Azure/azure-sdk-for-net/blob/main/sdk/monitor/Azure.Monitor.OpenTelemetry.Exporter/src/Internals/Platform/EnvironmentVariableConstants.cs
+        options.AppSettings["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true";
+        // Export every 500 ms rather than once a minute, so what the test waits for arrives soon.
+        options.AppSettings["OTEL_METRIC_EXPORT_INTERVAL"] = "500";
+        options.AppSettings["OTEL_BSP_SCHEDULE_DELAY"] = "500";
+        options.AppSettings["OTEL_BLRP_SCHEDULE_DELAY"] = "500";
+        return options;
+    }
+
+    private static bool Has(IReadOnlyList<(string Exporter, string Signal, string Text)> received, string exporter, string signal, string text) =>
+        received.Any(r => r.Exporter == exporter && r.Signal == signal && r.Text.Contains(text, StringComparison.Ordinal));
+
+    private static void AssertNothingSensitive(LoopbackTelemetryCollector collector, IAppHost host, IEnumerable<string> alsoForbidden)
+    {
+        var forbidden = new[] { s_secret, host.FunctionKey, host.MasterKey, Uri.EscapeDataString(host.FunctionKey) }.Concat(alsoForbidden).ToList();
+        foreach (var (exporter, signal, text) in collector.Received)
         {
-            await Task.Delay(200);
-        }
+            foreach (var value in forbidden)
+            {
+                Assert.False(text.Contains(value, StringComparison.Ordinal), $"{exporter}/{signal} exported a forbidden value ({value[..Math.Min(6, value.Length)]}…)");
+            }
 
-        var metrics = _received.Where(r => r.Signal == "metrics").ToList();
-        Assert.NotEmpty(metrics);
-        var text = MetricsText();
-        foreach (var name in new[] { TokenServiceTelemetry.Instruments.TokensIssued, TokenServiceTelemetry.Instruments.RequestsRefused, TokenServiceTelemetry.Instruments.RequestDuration })
-        {
-            Assert.Contains(name, text, StringComparison.Ordinal);
-        }
-
-        Assert.Contains("privileged_grant", text, StringComparison.Ordinal);
-
-        // Nothing exported carries the caller's values: metrics and spans never do, and the Information lines that name
-        // identity and room (EndpointLog.TokenIssued) stay below the default exported level, Warning. Logs are batched
-        // every 500 ms like the metrics: give a late batch time to arrive.
-        await Task.Delay(1500);
-        foreach (var (signal, body) in _received)
-        {
-            Assert.DoesNotContain(tag, Encoding.UTF8.GetString(body), StringComparison.Ordinal);
+            Assert.DoesNotContain("eyJ", text, StringComparison.Ordinal);
         }
     }
 
-    private string MetricsText() =>
-        string.Concat(_received.Where(r => r.Signal == "metrics").Select(r => Encoding.UTF8.GetString(r.Body)));
+    private static HttpRequestMessage Post(string path, string json, string? key)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative)) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
 
-    private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+        return request;
+    }
 }

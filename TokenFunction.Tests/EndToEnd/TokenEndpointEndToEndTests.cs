@@ -3,7 +3,7 @@ using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>POST /api/token through the host emulator against the real worker (http-contract.md).</summary>
+/// <summary>POST /api/token through this run's host against the real worker (http-contract.md).</summary>
 [Collection(WorkerProcesses.Name)]
 public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
@@ -11,7 +11,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
 
     private string Key => worker.Host.FunctionKey;
 
-    // The 401s below are the emulator's front checking the auth level the worker declared for the function
+    // The 401s below are the host checking the auth level the worker declared for the function
     // (AuthorizationLevel.Function), as the Functions host does in Azure; the app's code never sees these requests.
     [Fact]
     public async Task Declared_function_auth_level_without_a_function_key_the_host_refuses_with_401()

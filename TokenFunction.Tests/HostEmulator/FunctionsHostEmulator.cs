@@ -18,6 +18,9 @@ namespace TokenFunction.Tests.HostEmulator;
 public sealed class FunctionsHostEmulator : IAsyncDisposable
 {
     internal const int MaxDiagnosticLines = 4000;
+
+    /// <summary>The real host's request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT unset).</summary>
+    internal const long MaxRequestBodySize = 104_857_600;
     private readonly FunctionsHostEmulatorOptions _options;
     private readonly ConcurrentQueue<string> _diagnostics = new();
     private readonly WorkerConnection _connection;
@@ -245,7 +248,11 @@ public sealed class FunctionsHostEmulator : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
+            // As the real host's Kestrel: its Server header stays on, and its body limit is the host's 104,857,600 bytes
+            // (ScriptConstants.DefaultMaxRequestBodySize, set in WebJobs.Script.WebHost/Program.cs:
+            // https://github.com/Azure/azure-functions-host/blob/dev/src/WebJobs.Script.WebHost/Program.cs), not
+            // Kestrel's 30,000,000, so bodies in between reach the app as they do in Azure.
+            kestrel.Limits.MaxRequestBodySize = MaxRequestBodySize;
             kestrel.Listen(IPAddress.Loopback, _options.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();

@@ -199,7 +199,7 @@ internal sealed class HttpFront(
             TypedData.DataOneofCase.Json => Encoding.UTF8.GetBytes(body.Json),
             _ => ReadOnlyMemory<byte>.Empty,
         };
-        context.Response.ContentLength = bytes.Length;
+        // No Content-Length: the real host streams the worker's body, so Kestrel frames it chunked there too.
         if (bytes.Length > 0)
         {
             await context.Response.Body.WriteAsync(bytes, context.RequestAborted);

@@ -86,6 +86,28 @@ internal sealed partial class RealAppHost : IAppHost
         }
     }
 
+    /// <summary>The host's child processes (its worker), from /proc on Linux; empty elsewhere.</summary>
+    internal IReadOnlyList<int> ChildProcessIds()
+    {
+        if (_process is null || !OperatingSystem.IsLinux())
+        {
+            return [];
+        }
+
+        var ids = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            var children = Path.Combine(task, "children");
+            if (File.Exists(children))
+            {
+                ids.AddRange(File.ReadAllText(children).Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(id => int.Parse(id, System.Globalization.CultureInfo.InvariantCulture)));
+            }
+        }
+
+        return ids;
+    }
+
     public HttpClient CreateClient(HttpMessageHandler? handler = null) =>
         new(handler ?? new SocketsHttpHandler()) { BaseAddress = BaseAddress, Timeout = _options.InvocationTimeout + TimeSpan.FromSeconds(5) };
 

@@ -3,18 +3,18 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TokenFunction.Tests.Auth;
-using TokenFunction.Tests.EndToEnd;
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.HostEmulator;
 using TokenFunction.Tests.Infra;
 
-namespace TokenFunction.Tests.Contract;
+namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>
-/// TokenFunction/TokenFunction.http, replayed against the built worker under the host emulator: every request gets
+/// TokenFunction/TokenFunction.http, replayed against the built worker under this run's host: every request gets
 /// the status its comment promises, with local.settings.sample.json plus the settings its comment names.
 /// </summary>
-[Collection("Worker processes")]
-public sealed partial class HttpFileTests(EndToEndLog log) : IClassFixture<EndToEndLog>
+[Collection(WorkerProcesses.Name)]
+public sealed partial class HttpFileEndToEndTests(EndToEndLog log) : IClassFixture<EndToEndLog>
 {
     private const string s_audience = "api://token-service-http-file";
 
@@ -60,7 +60,7 @@ public sealed partial class HttpFileTests(EndToEndLog log) : IClassFixture<EndTo
                 variables["accessToken"] = issuer.CreateToken(signingKey, s_audience, new Dictionary<string, object> { ["sub"] = "alice-http" });
             }
 
-            await using var host = await log.StartAsync(options, $"{nameof(HttpFileTests)} ({group.Key})");
+            await using var host = await log.StartAsync(options, $"{nameof(HttpFileEndToEndTests)} ({group.Key})");
             using var client = OpenApiContract.CheckingClient(host.CreateClient);
             variables["baseUrl"] = host.BaseAddress.ToString().TrimEnd('/');
             variables["functionKey"] = host.FunctionKey;

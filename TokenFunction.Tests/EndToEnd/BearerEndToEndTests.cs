@@ -1,13 +1,13 @@
 using System.Net;
 using System.Net.Http.Headers;
+using TokenFunction.Tests.Auth;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.EndToEnd;
 using TokenFunction.Tests.EndToEnd.Hosts;
 using Xunit.Abstractions;
 
-namespace TokenFunction.Tests.Auth;
+namespace TokenFunction.Tests.EndToEnd;
 
-/// <summary>The built worker in bearer mode behind the host emulator, against the loopback OIDC issuer.</summary>
+/// <summary>The built worker in bearer mode under this run's host, against the loopback OIDC issuer.</summary>
 [Collection(WorkerProcesses.Name)]
 public sealed class BearerEndToEndTests(BearerEndToEndTests.BearerWorker worker) : IClassFixture<BearerEndToEndTests.BearerWorker>
 {

@@ -1,19 +1,19 @@
 using System.Net;
 using System.Net.Http.Headers;
-using TokenFunction.Tests.EndToEnd;
+using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.HostEmulator;
 using TokenFunction.Tests.Infra;
 
-namespace TokenFunction.Tests.Contract;
+namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>The document against the built worker: the same routes, the same auth levels, and served byte for byte.</summary>
-[Collection("Worker processes")]
+[Collection(WorkerProcesses.Name)]
 public sealed class OpenApiEndToEndTests(WorkerFixture worker) : IClassFixture<WorkerFixture>
 {
     [Fact]
     public void The_document_describes_exactly_the_routes_the_built_worker_declares()
     {
-        // The worker's own function metadata, as the host (here the emulator) indexes it: not a hand-written list.
+        // The worker's own function metadata, as this run's host indexes it (the real host: its admin API's listing): not a hand-written list.
         var served = worker.Host.Functions
             .SelectMany(f => (f.Methods ?? throw new InvalidOperationException($"{f.Name} accepts any method; declare them"))
                 .Select(m => (Method: m, Path: "/" + f.Template)))
