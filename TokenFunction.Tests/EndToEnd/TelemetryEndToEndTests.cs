@@ -63,10 +63,10 @@ public sealed class TelemetryEndToEndTests(EndToEndLog log) : IClassFixture<EndT
     }
 
     [Fact]
-    public async Task A_Key_Vault_failure_is_logged_to_both_exporters_without_a_key_token_or_secret()
+    public async Task A_Key_Vault_failure_is_logged_and_nothing_exported_carries_a_key_token_or_secret()
     {
         // A loopback Key Vault with a certificate the worker does not trust: the provider's fetch really fails and
-        // logs it (KeyVaultKeyProvider.LogUnavailable, Error, with the exception), as an unreachable vault would.
+        // logs it (KeyVaultApiCredentialsProvider's LogUnavailable, Error, with the exception), as an unreachable vault would.
         await using var vault = await LoopbackHttpsServer.StartAsync(context =>
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
@@ -84,7 +84,9 @@ public sealed class TelemetryEndToEndTests(EndToEndLog log) : IClassFixture<EndT
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unavailable.StatusCode);
 
         await collector.WaitForAsync("the Key Vault failure log over OTLP", r => Has(r, "otlp", "logs", "Could not read Key Vault secret"));
-        await collector.WaitForAsync("the Key Vault failure log at Azure Monitor", r => Has(r, "azuremonitor", "track", "Could not read Key Vault secret"));
+        // Azure Monitor is not waited on for this log: its exporter drops logs written inside a trace it sampled out (the
+        // app keeps 5 % of traces), so a failure met while serving a request reaches it only now and then. What it did
+        // receive is scanned below all the same.
         AssertNothingSensitive(collector, host, []);
     }
 
