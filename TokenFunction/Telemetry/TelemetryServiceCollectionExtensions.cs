@@ -74,6 +74,12 @@ public static class TelemetryServiceCollectionExtensions
                     options.Credential = credential;
                 }
 
+                // The exporter drops a log written inside a trace it sampled out (EnableTraceBasedLogsSampler, on by
+                // default since 1.5.0: its API docs and CHANGELOG). With 5 % of traces kept, a Key Vault failure met while
+                // serving a request would reach Application Insights one time in twenty. Only Warning and up is exported
+                // (TelemetryExportOptions.DefaultExportedLogLevel), so every such line can afford to arrive.
+                options.EnableTraceBasedLogsSampler = false;
+
                 // Its sampler replaces any set with SetSampler, so it gets our ratio: fixed-percentage (SamplingRatio)
                 // rather than rate-limited (TracesPerSecond wins when both are set: the exporter's API docs, and
                 // https://learn.microsoft.com/azure/azure-monitor/app/opentelemetry-configuration). OTEL_TRACES_SAMPLER=
