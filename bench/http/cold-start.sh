@@ -9,15 +9,8 @@
 #   BENCH_WORK=dir (default: new temporary), BENCH_REUSE=1 keeps publishes already there.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-require_wrk
-
-work=${BENCH_WORK:-$(mktemp -d)}
-export BENCH_WORK=$work
-mkdir -p "$work"
+bench_setup
 cold_runs=${COLD_RUNS:-5}
-trap bench_cleanup EXIT
-
-echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
 echo "== publish TokenFunction (Release) with and without ReadyToRun"
 publish_app "$work/app-r2r" -p:PublishReadyToRun=true
 publish_app "$work/app-jit" -p:PublishReadyToRun=false

@@ -33,6 +33,32 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 require_wrk() { command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }; }
 
+# bench_setup [DEFAULT_WARMUP_SECONDS]: the opening every script shares. Sets `work` (BENCH_WORK, else a new temporary
+# directory; exported so the helpers below write there), `warmup` (WARMUP_SECONDS, else the default given, else 40) and
+# `tc_env`: with TC_NOW=1, DOTNET_TC_CallCountingDelayMs=0 for the host and worker (tiered JIT promotes at once, so a
+# warm-up of 10 s does). Stops every server started on exit, and prints the start line every figure is read with.
+bench_setup() {
+  require_wrk
+  work=${BENCH_WORK:-$(mktemp -d)}
+  export BENCH_WORK=$work
+  mkdir -p "$work"
+  warmup=${WARMUP_SECONDS:-${1:-40}}
+  tc_env=()
+  if [[ ${TC_NOW:-0} == 1 ]]; then tc_env=(DOTNET_TC_CallCountingDelayMs=0); warmup=${WARMUP_SECONDS:-10}; fi
+  trap bench_cleanup EXIT
+  echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
+}
+
+# bench_app: BENCH_APP, else TokenFunction published now into $work/app; and the real host built (a no-op once built).
+bench_app() {
+  if [[ -z ${BENCH_APP:-} ]]; then
+    echo "== publish TokenFunction (Release)"
+    BENCH_APP=$work/app
+    publish_app "$BENCH_APP"
+  fi
+  "$realhost_dir/build.sh" >/dev/null
+}
+
 # publish_app DIR [extra dotnet publish args]: Release publish of TokenFunction (ReadyToRun as the csproj sets it).
 publish_app() {
   local dir=$1; shift

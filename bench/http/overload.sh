@@ -13,29 +13,14 @@
 #   BENCH_APP, BENCH_WORK, BENCH_REUSE as in run.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-require_wrk
-
-work=${BENCH_WORK:-$(mktemp -d)}
-export BENCH_WORK=$work
-mkdir -p "$work"
+bench_setup
 rounds=${ROUNDS:-2}
 conns=${OVERLOAD_CONNECTIONS:-500}
 secs=${OVERLOAD_SECONDS:-20}
-warmup=${WARMUP_SECONDS:-40}
-tc_env=()
-if [[ ${TC_NOW:-0} == 1 ]]; then tc_env=(DOTNET_TC_CallCountingDelayMs=0); warmup=${WARMUP_SECONDS:-10}; fi
 read -r -a variants <<<"${OVERLOAD_VARIANTS:-none maxOutstandingRequests=200,maxConcurrentRequests=100 maxOutstandingRequests=100,maxConcurrentRequests=25}"
 anon=50
 keyed=$((conns - anon))
-trap bench_cleanup EXIT
-
-echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
-if [[ -z ${BENCH_APP:-} ]]; then
-  echo "== publish TokenFunction (Release)"
-  BENCH_APP=$work/app
-  publish_app "$BENCH_APP"
-fi
-"$realhost_dir/build.sh" >/dev/null
+bench_app
 
 variant_app() { # VARIANT -> app directory whose host.json carries it
   [[ $1 == none ]] && { echo "$BENCH_APP"; return; }

@@ -24,26 +24,11 @@
 #   (ingestion-sink.py), e.g. A_ENV=APPLICATIONINSIGHTS_CONNECTION_STRING=@SINK@ runs A with its Azure Monitor export on
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-require_wrk
-
-work=${BENCH_WORK:-$(mktemp -d)}
-export BENCH_WORK=$work
-mkdir -p "$work"
+bench_setup
 rounds=${ROUNDS:-3}
 secs=${SECONDS_PER_RUN:-10}
 conns=${CONNECTIONS:-50}
-warmup=${WARMUP_SECONDS:-40}
-tc_env=()
-if [[ ${TC_NOW:-0} == 1 ]]; then tc_env=(DOTNET_TC_CallCountingDelayMs=0); warmup=${WARMUP_SECONDS:-10}; fi
-trap bench_cleanup EXIT
-
-echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
-if [[ -z ${BENCH_APP:-} ]]; then
-  echo "== publish TokenFunction (Release)"
-  BENCH_APP=$work/app
-  publish_app "$BENCH_APP"
-fi
-"$realhost_dir/build.sh" >/dev/null
+bench_app
 if [[ "${A_ENV:-}${B_ENV:-}" == *@SINK@* ]]; then
   start_sink
   A_ENV=${A_ENV:-} B_ENV=${B_ENV:-}

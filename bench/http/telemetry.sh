@@ -9,23 +9,12 @@
 #   BENCH_APP, BENCH_WORK, BENCH_REUSE as in run.sh
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-require_wrk
-
-work=${BENCH_WORK:-$(mktemp -d)}
-export BENCH_WORK=$work
-mkdir -p "$work"
+bench_setup 10
 secs=${TELEMETRY_SECONDS:-30}
 flush=${FLUSH_SECONDS:-70}
 settle=${SETTLE_SECONDS:-15}
 read -r -a variants <<<"${TELEMETRY_VARIANTS:-published}"
-trap bench_cleanup EXIT
-
-echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
-if [[ -z ${BENCH_APP:-} ]]; then
-  BENCH_APP=$work/app
-  publish_app "$BENCH_APP"
-fi
-"$realhost_dir/build.sh" >/dev/null
+bench_app
 start_sink
 echo "ingestion sink on 127.0.0.1:$sink_port"
 
@@ -55,7 +44,7 @@ for v in "${variants[@]}"; do
   app=$BENCH_APP
   if [[ $v != published ]]; then app=$work/app-$(basename "$v" .json); app_variant "$BENCH_APP" "$app" "$v"; fi
   start_ours tel "$app" DOTNET_TC_CallCountingDelayMs=0 "APPLICATIONINSIGHTS_CONNECTION_STRING=$sink_connection_string"
-  measure tel 10 "${WARMUP_SECONDS:-10}" >/dev/null
+  measure tel 10 "$warmup" >/dev/null
   sleep "$settle"
   sink_reset
   read -r rps _ _ bad _ requests _ <<<"$(measure tel 10 "$secs")"

@@ -11,23 +11,10 @@
 #   TRACE_SECONDS=3  WARMUP_SECONDS=40 (or TC_NOW=1)  A_HOST_JSON / A_ENV as in run.sh  BENCH_APP, BENCH_WORK
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-require_wrk
 command -v tcpdump >/dev/null || { echo "tcpdump is missing: apt-get install -y tcpdump" >&2; exit 1; }
-
-work=${BENCH_WORK:-$(mktemp -d)}
-export BENCH_WORK=$work
-mkdir -p "$work"
+bench_setup
 secs=${TRACE_SECONDS:-3}
-warmup=${WARMUP_SECONDS:-40}
-tc_env=()
-if [[ ${TC_NOW:-0} == 1 ]]; then tc_env=(DOTNET_TC_CallCountingDelayMs=0); warmup=${WARMUP_SECONDS:-10}; fi
-trap bench_cleanup EXIT
-
-echo "real host: $realhost_dir; $(nproc) cores; load at start: $(loadavg); $(date -u +%FT%TZ)"
-if [[ -z ${BENCH_APP:-} ]]; then
-  BENCH_APP=$work/app
-  publish_app "$BENCH_APP"
-fi
+bench_app
 app=$BENCH_APP
 if [[ -n ${A_HOST_JSON:-} ]]; then app=$work/app-A; app_variant "$BENCH_APP" "$app" "$A_HOST_JSON"; fi
 # shellcheck disable=SC2086 # NAME=VALUE words
