@@ -5,7 +5,7 @@ using TokenFunction.Secrets;
 
 namespace TokenFunction.Tests.Endpoint;
 
-/// <summary>The seams: caller authentication, the key provider's 503, and our own faults as 500s.</summary>
+/// <summary>The seams: caller authentication, the API credentials provider's 503, and our own faults as 500s.</summary>
 public sealed class CallerAndFailureTests
 {
     private static Mock<ICallerAuthenticator> Authenticator(CallerAuthenticationResult result)
@@ -88,7 +88,7 @@ public sealed class CallerAndFailureTests
         var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new SecretUnavailableException("Key Vault did not answer.", TimeSpan.FromSeconds(2.2)));
-        using var harness = new EndpointHarness(keyProvider: keys.Object);
+        using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
 
         var response = await harness.PostTokenAsync("{}");
 
@@ -103,7 +103,7 @@ public sealed class CallerAndFailureTests
         var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("internal detail: cache corrupted at slot 7"));
-        using var harness = new EndpointHarness(keyProvider: keys.Object);
+        using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
         var context = new Fakes.FakeFunctionContext(harness.Services);
         var request = Fakes.FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
 

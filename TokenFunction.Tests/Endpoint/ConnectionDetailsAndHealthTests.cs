@@ -73,7 +73,7 @@ public sealed class ConnectionDetailsAndHealthTests : IDisposable
     {
         var keys = new Mock<IApiCredentialsProvider>();
         keys.SetupGet(k => k.IsReady).Returns(false);
-        using var harness = new EndpointHarness(keyProvider: keys.Object);
+        using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
 
         var response = await harness.HealthAsync();
 

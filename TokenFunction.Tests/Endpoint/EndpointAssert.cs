@@ -1,5 +1,6 @@
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.LiveKit;
 
 namespace TokenFunction.Tests.Endpoint;
 
@@ -21,7 +22,10 @@ internal static class EndpointAssert
         return problem;
     }
 
-    /// <summary>A 201 from /api/token: snake_case body, no-store, a token the verifier accepts; returns its claims.</summary>
+    /// <summary>
+    /// A 201 from /api/token: snake_case body, no-store, a token the verifier accepts that carries only claims the
+    /// service issues; returns its claims.
+    /// </summary>
     public static (StrictDecoders.TokenEndpointResponse Body, TokenVerificationResult Verified) Token(EndpointHarness harness, FakeHttpResponseData response)
     {
         Assert.True((int)response.StatusCode == 201, $"expected 201, got {(int)response.StatusCode}: {response.BodyText}");
@@ -36,6 +40,7 @@ internal static class EndpointAssert
         Assert.Equal(body.ParticipantName, verified.Claims!.Name);
         Assert.Equal(body.RoomName, verified.Claims.Video!.Room);
         Assert.True(verified.Claims.Video.RoomJoin);
+        Assert.Empty(JwtParts.UnissuedClaims(body.ParticipantToken));
         return (body, verified);
     }
 }

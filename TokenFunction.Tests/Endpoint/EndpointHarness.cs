@@ -27,7 +27,7 @@ public sealed class EndpointHarness : IDisposable
     public EndpointHarness(
         IDictionary<string, string?>? settings = null,
         ICallerAuthenticator? authenticator = null,
-        IApiCredentialsProvider? keyProvider = null,
+        IApiCredentialsProvider? apiCredentialsProvider = null,
         bool captureLogs = true)
     {
         // A secret that cannot occur by chance in any log text, so finding it anywhere is a real leak.
@@ -49,7 +49,7 @@ public sealed class EndpointHarness : IDisposable
             }
         });
         services.AddSingleton<TimeProvider>(Clock);
-        services.AddSingleton(keyProvider ?? new StaticApiCredentialsProvider(new ApiCredentials(ApiKey, ApiSecret)));
+        services.AddSingleton(apiCredentialsProvider ?? new StaticApiCredentialsProvider(new ApiCredentials(ApiKey, ApiSecret)));
         services.AddSingleton(authenticator ?? new FunctionKeyOnlyAuthenticator());
         services.AddTokenEndpoint(configuration);
         services.AddSingleton<TokenRouteFunction>();

@@ -80,7 +80,7 @@ public sealed class LogCaptureTests
 
         var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new SecretUnavailableException("Vault unreachable."));
-        using (var harness = new EndpointHarness(keyProvider: keys.Object))
+        using (var harness = new EndpointHarness(apiCredentialsProvider: keys.Object))
         {
             EndpointAssert.Problem(await harness.PostTokenAsync("{}"), 503);
             var warning = Assert.Single(harness.Logs.GetSnapshot(), r => r.Level == LogLevel.Warning);

@@ -30,4 +30,43 @@ internal static class JwtParts
 
     public static IReadOnlyList<string> PropertyNames(JsonElement element) =>
         [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+
+    // Every claim the service can issue, written here by hand from the protocol's names (not read from the module).
+    private static readonly string[] s_issuedClaims = ["iss", "sub", "nbf", "exp", "name", "metadata", "attributes", "video", "roomConfig"];
+    private static readonly string[] s_issuedVideo = ["roomJoin", "room", "canPublish", "canSubscribe", "canPublishData", "canUpdateOwnMetadata", "canPublishSources"];
+    private static readonly string[] s_issuedRoomConfig = ["agents"];
+    private static readonly string[] s_issuedDispatch = ["agentName", "metadata", "restartPolicy", "deployment", "attributes"];
+
+    /// <summary>
+    /// The claims in <paramref name="token"/> the service never issues (<c>video.roomAdmin</c>, <c>video.hidden</c>,
+    /// <c>kind</c>, <c>sip</c>, <c>roomConfig.egress</c>, ... or any name LiveKit adds), by path; empty for a token
+    /// the service may have issued.
+    /// </summary>
+    public static IReadOnlyList<string> UnissuedClaims(string token)
+    {
+        var payload = Payload(token);
+        var found = Outside(payload, s_issuedClaims, "").ToList();
+        if (payload.TryGetProperty("video", out var video))
+        {
+            found.AddRange(Outside(video, s_issuedVideo, "video."));
+        }
+
+        if (payload.TryGetProperty("roomConfig", out var roomConfig))
+        {
+            found.AddRange(Outside(roomConfig, s_issuedRoomConfig, "roomConfig."));
+            if (roomConfig.TryGetProperty("agents", out var agents))
+            {
+                var i = 0;
+                foreach (var agent in agents.EnumerateArray())
+                {
+                    found.AddRange(Outside(agent, s_issuedDispatch, $"roomConfig.agents[{i++}]."));
+                }
+            }
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<string> Outside(JsonElement element, string[] allowed, string prefix) =>
+        element.EnumerateObject().Where(p => !allowed.Contains(p.Name, StringComparer.Ordinal)).Select(p => prefix + p.Name);
 }

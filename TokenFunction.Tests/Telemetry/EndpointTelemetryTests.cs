@@ -100,7 +100,7 @@ public sealed class EndpointTelemetryTests
         idp.SetupGet(a => a.IsEnabled).Returns(true);
         idp.Setup(a => a.AuthenticateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .ThrowsAsync(new CallerAuthenticationUnavailableException("down"));
-        using var noSecret = new EndpointHarness(keyProvider: keys.Object);
+        using var noSecret = new EndpointHarness(apiCredentialsProvider: keys.Object);
         using var noIssuer = new EndpointHarness(authenticator: idp.Object);
 
         EndpointAssert.Problem(await noSecret.PostTokenAsync("{}"), 503);
@@ -119,7 +119,7 @@ public sealed class EndpointTelemetryTests
         using var capture = new TelemetryCapture();
         var keys = new Mock<IApiCredentialsProvider>();
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("bug"));
-        using var harness = new EndpointHarness(keyProvider: keys.Object);
+        using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
 
         EndpointAssert.Problem(await harness.PostTokenAsync("{}"), 500);
 

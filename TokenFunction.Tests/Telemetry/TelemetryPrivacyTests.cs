@@ -68,7 +68,7 @@ public sealed class TelemetryPrivacyTests
         using var bearer = new BearerCallerAuthenticatorTests.Harness(issuer);
         var good = issuer.CreateToken(s_key, s_audience, new Dictionary<string, object> { ["sub"] = subject, ["name"] = name });
         var bad = ForgedTokens.WithTamperedSignature(good);
-        using (var endpoint = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowMetadata"] = "true" }, authenticator: bearer.Authenticator, keyProvider: vault.Provider))
+        using (var endpoint = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowMetadata"] = "true" }, authenticator: bearer.Authenticator, apiCredentialsProvider: vault.Provider))
         {
             Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync($$"""{"room_name":"{{room}}","participant_metadata":"{{metadata}}"}""", headers: ("Authorization", "Bearer " + good))).StatusCode);
             EndpointAssert.Problem(await endpoint.PostTokenAsync("{}", headers: ("Authorization", "Bearer " + bad)), 401);
@@ -76,7 +76,7 @@ public sealed class TelemetryPrivacyTests
         }
 
         // Anonymous: issued tokens and refusals whose fields the caller named.
-        using (var endpoint = new EndpointHarness(keyProvider: vault.Provider))
+        using (var endpoint = new EndpointHarness(apiCredentialsProvider: vault.Provider))
         {
             Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync($$"""{"room_name":"{{room}}","participant_identity":"{{identity}}","participant_name":"{{name}}"}""")).StatusCode);
             await endpoint.ConnectionDetailsAsync("GET", $"?roomName={room}&participantName={identity}");

@@ -30,7 +30,7 @@ public enum EndpointShape
 /// policy, sign. Every refusal is a problem response; only a fault of ours is a 500, with no details but a correlation id.
 /// </summary>
 public sealed class TokenEndpoint(
-    IApiCredentialsProvider keyProvider,
+    IApiCredentialsProvider apiCredentialsProvider,
     ICallerAuthenticator authenticator,
     TokenPolicy policy,
     IOptions<LiveKitServerOptions> server,
@@ -109,7 +109,7 @@ public sealed class TokenEndpoint(
             ApiCredentials credentials;
             try
             {
-                credentials = await keyProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+                credentials = await apiCredentialsProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (SecretUnavailableException exception)
             {

@@ -40,15 +40,6 @@ public sealed class AccessToken
     /// <inheritdoc cref="ClaimGrants.Attributes"/>
     public IDictionary<string, string>? Attributes { get => Claims.Attributes; set => Claims.Attributes = value; }
 
-    /// <inheritdoc cref="ClaimGrants.Kind"/>
-    public string? Kind { get => Claims.Kind; set => Claims.Kind = value; }
-
-    /// <inheritdoc cref="ClaimGrants.RoomPreset"/>
-    public string? RoomPreset { get => Claims.RoomPreset; set => Claims.RoomPreset = value; }
-
-    /// <inheritdoc cref="ClaimGrants.Sha256"/>
-    public string? Sha256 { get => Claims.Sha256; set => Claims.Sha256 = value; }
-
     /// <summary>
     /// How long the token is valid from <see cref="NotBefore"/>. It bounds only the first connection: LiveKit renews
     /// the tokens of connected participants itself.
@@ -64,31 +55,14 @@ public sealed class AccessToken
     /// <inheritdoc cref="ClaimGrants.RoomConfig"/>
     public RoomConfiguration? RoomConfig { get => Claims.RoomConfig; set => Claims.RoomConfig = value; }
 
-    /// <summary>
-    /// Storage credentials in a room's egress configuration are readable by anyone holding the token (a JWT is
-    /// signed, not encrypted), so they are refused unless the caller opts in here.
-    /// </summary>
-    public bool AllowEgressCredentials { get; set; }
-
     /// <summary>The video grant accumulated by <see cref="AddGrant"/>, if any.</summary>
     public VideoGrant? VideoGrant => Claims.Video;
-
-    /// <summary>The SIP grant accumulated by <see cref="AddSipGrant"/>, if any.</summary>
-    public SipGrant? SipGrant => Claims.Sip;
 
     /// <summary>Merges <paramref name="grant"/> into the token's video grant; what it sets wins.</summary>
     public AccessToken AddGrant(VideoGrant grant)
     {
         ArgumentNullException.ThrowIfNull(grant);
         (Claims.Video ??= new VideoGrant()).MergeFrom(grant);
-        return this;
-    }
-
-    /// <summary>Merges <paramref name="grant"/> into the token's SIP grant; what it sets wins.</summary>
-    public AccessToken AddSipGrant(SipGrant grant)
-    {
-        ArgumentNullException.ThrowIfNull(grant);
-        (Claims.Sip ??= new SipGrant()).MergeFrom(grant);
         return this;
     }
 
@@ -118,13 +92,6 @@ public sealed class AccessToken
                     throw new InvalidOperationException($"canPublishSources holds {(int)source}, which is not a LiveKit track source.");
                 }
             }
-        }
-
-        if (RoomConfig?.Egress is { CarriesStorageCredentials: true } && !AllowEgressCredentials)
-        {
-            throw new InvalidOperationException(
-                "The room configuration's egress carries storage credentials, which anyone holding the token could read; " +
-                "set AllowEgressCredentials to put them in a token anyway.");
         }
 
         var notBefore = NotBefore ?? _timeProvider.GetUtcNow();

@@ -11,7 +11,6 @@ namespace TokenFunction.LiveKit;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault,
     AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(VideoGrant))]
-[JsonSerializable(typeof(SipGrant))]
 [JsonSerializable(typeof(RoomConfiguration))]
 [JsonSerializable(typeof(ClaimGrants))]
 internal sealed partial class LiveKitJsonContext : JsonSerializerContext;

@@ -12,9 +12,9 @@ namespace TokenFunction.Telemetry;
 /// privacy): no identity, room, token, key or secret can reach a metric or a span through this class.
 /// </summary>
 /// <remarks>
-/// Static on purpose: callers in the endpoint, the key provider and the authenticator add one line each and need no
-/// new constructor parameter. An instrument with no listener costs one flag check; with one, <see cref="TagList"/>
-/// keeps up to eight tags on the stack, so recording allocates nothing.
+/// Static on purpose: callers in the endpoint, the Key Vault credentials provider and the authenticator add one line
+/// each and need no new constructor parameter. An instrument with no listener costs one flag check; with one,
+/// <see cref="TagList"/> keeps up to eight tags on the stack, so recording allocates nothing.
 /// </remarks>
 public static class TokenServiceTelemetry
 {
