@@ -4,8 +4,8 @@ using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
-using TokenFunction.Tests.Endpoint;
 using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Auth;
 

@@ -1,5 +1,5 @@
 using TokenFunction.Tests.EndToEnd.Hosts;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -36,7 +36,7 @@ public sealed class HealthEndToEndTests(WorkerFixture worker) : IClassFixture<Wo
         var health = Assert.Single(worker.Host.Functions, f => f.Name == "health");
 
         Assert.Equal("api/health", health.Template);
-        Assert.Equal(HostEmulator.FunctionAuthLevel.Anonymous, health.AuthLevel);
+        Assert.Equal(Hosts.Emulator.FunctionAuthLevel.Anonymous, health.AuthLevel);
         Assert.Equal(["GET"], health.Methods!);
         // The worker's function id (a decimal hash) is checked where it is visible: HostParityEndToEndTests, on the emulator.
     }

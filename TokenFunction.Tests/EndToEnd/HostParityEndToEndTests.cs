@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using TokenFunction.Tests.EndToEnd.Hosts;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

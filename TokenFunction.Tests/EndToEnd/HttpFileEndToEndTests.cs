@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using TokenFunction.Tests.Auth;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using TokenFunction.Tests.Infra;
 
 namespace TokenFunction.Tests.EndToEnd;

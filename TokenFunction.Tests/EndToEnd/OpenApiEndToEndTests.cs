@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using TokenFunction.Tests.Infra;
 
 namespace TokenFunction.Tests.EndToEnd;

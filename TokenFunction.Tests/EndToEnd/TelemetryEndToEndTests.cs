@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.EndToEnd.Hosts;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using TokenFunction.Tests.Secrets.Fakes;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -1,6 +1,6 @@
 using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.EndToEnd.Hosts;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -1,4 +1,4 @@
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
 using TokenFunction.Http;
-using TokenFunction.Tests.Endpoint;
+using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Primitives;
 

@@ -4,8 +4,8 @@ using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.Endpoint;
 using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Sandbox;
 

@@ -1,7 +1,7 @@
 using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Endpoint;
+using TokenFunction.Tests.Support.Http;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.Auth;
-using TokenFunction.Tests.Endpoint;
 using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Http;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
@@ -29,7 +29,7 @@ public static class AppHosts
     /// <summary>What this run's end-to-end tests run under, in words.</summary>
     public static string Describe() => RealHost?.Description ?? EmulatorDescription;
 
-    internal const string EmulatorDescription = "the project's host emulator (TokenFunction.Tests/HostEmulator)";
+    internal const string EmulatorDescription = "the project's host emulator (TokenFunction.Tests/EndToEnd/Hosts/Emulator)";
 
     /// <summary>
     /// Starts the app under this run's host and says which in the test log (xunit diagnostic messages, shown by

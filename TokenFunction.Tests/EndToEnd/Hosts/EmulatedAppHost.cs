@@ -1,8 +1,8 @@
-using TokenFunction.Tests.HostEmulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 namespace TokenFunction.Tests.EndToEnd.Hosts;
 
-/// <summary>The project's own host emulator (TokenFunction.Tests/HostEmulator) as an <see cref="IAppHost"/>.</summary>
+/// <summary>The project's own host emulator (TokenFunction.Tests/EndToEnd/Hosts/Emulator) as an <see cref="IAppHost"/>.</summary>
 internal sealed class EmulatedAppHost(FunctionsHostEmulator emulator) : IAppHost
 {
     public string Description => AppHosts.EmulatorDescription;

@@ -1,9 +1,8 @@
-using Moq;
-using TokenFunction.Secrets;
+using TokenFunction.Tests.Support.Http;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Http;
 
-public sealed class ConnectionDetailsAndHealthTests : IDisposable
+public sealed class ConnectionDetailsRouteTests : IDisposable
 {
     private readonly EndpointHarness _harness = new();
 
@@ -58,29 +57,5 @@ public sealed class ConnectionDetailsAndHealthTests : IDisposable
         EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("POST", body: "{}", contentType: "text/xml"), 415, "Content-Type");
         EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?roomName=" + new string('r', 300)), 400, "roomName");
         EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?participantName=a%00b"), 400, "participantName");
-    }
-
-    [Fact]
-    public async Task Health_is_ok_when_a_secret_is_loaded()
-    {
-        var response = await _harness.HealthAsync();
-        Assert.Equal(200, (int)response.StatusCode);
-        Assert.Equal("""{"status":"ok"}""", response.BodyText);
-    }
-
-    [Fact]
-    public async Task Health_is_a_503_problem_when_no_secret_is_loaded_and_reveals_nothing()
-    {
-        var keys = new Mock<IApiCredentialsProvider>();
-        keys.SetupGet(k => k.IsReady).Returns(false);
-        using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
-
-        var response = await harness.HealthAsync();
-
-        var problem = EndpointAssert.Problem(response, 503);
-        Assert.Null(problem.Field);
-        Assert.Equal("5", response.Header("Retry-After"));
-        Assert.DoesNotContain(EndpointHarness.ApiKey, response.BodyText, StringComparison.Ordinal);
-        keys.Verify(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()), Times.Never);
     }
 }

@@ -1,7 +1,8 @@
 using Microsoft.AspNetCore.Routing;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd;
 
 /// <summary>The emulator's reading of the worker's binding metadata, which the end-to-end tests rely on.</summary>
 public sealed class HttpFunctionTests

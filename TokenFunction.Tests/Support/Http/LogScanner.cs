@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Testing;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Support.Http;
 
 /// <summary>Finds a secret or any issued token in captured log records (message, exception and state).</summary>
 internal static class LogScanner

@@ -1,7 +1,7 @@
 using Grpc.Core;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>The gRPC endpoint the worker dials (<c>--functions-uri</c>); it hands the stream to the connection.</summary>
 internal sealed class FunctionRpcService(WorkerConnection connection) : FunctionRpc.FunctionRpcBase

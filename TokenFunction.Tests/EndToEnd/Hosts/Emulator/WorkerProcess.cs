@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>The worker process, launched the way the Functions host launches an isolated .NET worker.</summary>
 internal sealed class WorkerProcess : IDisposable

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Grpc.Core;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>
 /// The host's end of the worker's event stream: one outgoing queue (a gRPC stream takes one writer at a time) and a

@@ -2,7 +2,7 @@ using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Support.Http;
 
 internal static class EndpointAssert
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Support.Http;
 
 /// <summary>
 /// Decoders as strict as the clients that read our responses: LiveKit's Swift client decodes the token endpoint's

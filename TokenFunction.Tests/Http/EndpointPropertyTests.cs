@@ -5,9 +5,10 @@ using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
 using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Http;
 using Xunit.Abstractions;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Http;
 
 /// <summary>
 /// Generated requests, valid and hostile mixed, through both token routes: never a 5xx, every 4xx a strict problem,

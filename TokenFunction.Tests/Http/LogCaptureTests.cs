@@ -3,8 +3,9 @@ using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Http;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Http;
 
 /// <summary>Over good and bad requests, no log line carries the API secret or any token issued.</summary>
 public sealed class LogCaptureTests

@@ -1,10 +1,12 @@
 using System.Text;
 using TokenFunction.Functions;
+using TokenFunction.Http;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
+using TokenFunction.Tests.Support.Http;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Http;
 
 public sealed class TokenRouteTests : IDisposable
 {
@@ -179,7 +181,7 @@ public sealed class TokenRouteTests : IDisposable
         headers.TryAddWithoutValidation("Content-Length", "100000000");
         var request = new FakeHttpRequestData(new FakeFunctionContext(_harness.Services), "POST", "http://localhost/api/token", stream, headers);
         var response = (FakeHttpResponseData)await new TokenRouteFunction(
-            (Http.TokenEndpoint)_harness.Services.GetService(typeof(Http.TokenEndpoint))!).Run(request);
+            (TokenEndpoint)_harness.Services.GetService(typeof(TokenEndpoint))!).Run(request);
         EndpointAssert.Problem(response, 413, "body");
     }
 

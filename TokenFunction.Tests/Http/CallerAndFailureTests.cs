@@ -1,9 +1,11 @@
 using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Functions;
+using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Support.Http;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Http;
 
 /// <summary>The seams: caller authentication, the API credentials provider's 503, and our own faults as 500s.</summary>
 public sealed class CallerAndFailureTests
@@ -108,7 +110,7 @@ public sealed class CallerAndFailureTests
         var request = Fakes.FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
 
         var response = (Fakes.FakeHttpResponseData)await new TokenRouteFunction(
-            (Http.TokenEndpoint)harness.Services.GetService(typeof(Http.TokenEndpoint))!).Run(request);
+            (TokenEndpoint)harness.Services.GetService(typeof(TokenEndpoint))!).Run(request);
 
         var problem = EndpointAssert.Problem(response, 500);
         Assert.Equal(context.InvocationId, problem.CorrelationId);

@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>Where the worker under test was built, as recorded by the test project's build.</summary>
 public static class TokenFunctionBuild

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>How the emulator runs the worker: where the app is, its settings, its keys and how long to wait.</summary>
 public sealed class FunctionsHostEmulatorOptions

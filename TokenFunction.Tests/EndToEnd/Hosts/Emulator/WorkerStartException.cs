@@ -1,4 +1,4 @@
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>The worker did not come up: it exited, failed a start-up step or did not answer in time.</summary>
 public sealed class WorkerStartException : Exception

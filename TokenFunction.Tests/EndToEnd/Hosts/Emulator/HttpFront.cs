@@ -5,9 +5,9 @@ using System.Text.Json;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>
 /// The host's HTTP side: route (with the host.json prefix), method and key checks happen here, before the worker

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>
 /// A small stand-in for the Azure Functions host: it serves the host's gRPC end of the worker protocol on loopback,

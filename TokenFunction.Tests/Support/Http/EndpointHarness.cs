@@ -11,7 +11,7 @@ using TokenFunction.Secrets;
 using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.Fakes;
 
-namespace TokenFunction.Tests.Endpoint;
+namespace TokenFunction.Tests.Support.Http;
 
 /// <summary>
 /// The endpoint wired as Program.cs wires it (the same registration, real options validation), with a fixed key pair,

@@ -2,9 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Template;
-using TokenFunction.Tests.HostEmulator.Rpc;
+using TokenFunction.Tests.EndToEnd.Hosts.Emulator.Rpc;
 
-namespace TokenFunction.Tests.HostEmulator;
+namespace TokenFunction.Tests.EndToEnd.Hosts.Emulator;
 
 /// <summary>Who may call an HTTP trigger, as its binding's <c>authLevel</c> says.</summary>
 public enum FunctionAuthLevel
