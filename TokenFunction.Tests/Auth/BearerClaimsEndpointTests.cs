@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
-using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Auth;

@@ -4,7 +4,7 @@ using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
-using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Auth;

@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 using Json.Schema;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
-using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support.Fakes;
 
 namespace TokenFunction.Tests.Contract;
 

@@ -3,6 +3,7 @@ using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Http;
@@ -106,10 +107,10 @@ public sealed class CallerAndFailureTests
         keys.Setup(k => k.GetCredentialsAsync(It.IsAny<CancellationToken>()))
             .ThrowsAsync(new InvalidOperationException("internal detail: cache corrupted at slot 7"));
         using var harness = new EndpointHarness(apiCredentialsProvider: keys.Object);
-        var context = new Fakes.FakeFunctionContext(harness.Services);
-        var request = Fakes.FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
+        var context = new FakeFunctionContext(harness.Services);
+        var request = FakeHttpRequestData.Create("POST", "/api/token", "{}", context: context);
 
-        var response = (Fakes.FakeHttpResponseData)await new TokenRouteFunction(
+        var response = (FakeHttpResponseData)await new TokenRouteFunction(
             (TokenEndpoint)harness.Services.GetService(typeof(TokenEndpoint))!).Run(request);
 
         var problem = EndpointAssert.Problem(response, 500);

@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
 using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 using Xunit.Abstractions;
 

@@ -2,8 +2,8 @@ using System.Text;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Http;

@@ -4,7 +4,7 @@ using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Sandbox;

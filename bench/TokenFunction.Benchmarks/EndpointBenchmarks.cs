@@ -8,7 +8,7 @@ using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Fakes;
 
 namespace TokenFunction.Benchmarks;
 

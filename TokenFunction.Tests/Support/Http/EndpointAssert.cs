@@ -1,6 +1,6 @@
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.Fakes;
 using TokenFunction.Tests.LiveKit;
+using TokenFunction.Tests.Support.Fakes;
 
 namespace TokenFunction.Tests.Support.Http;
 

@@ -9,7 +9,7 @@ using TokenFunction.Http;
 using TokenFunction.LiveKit;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.Contract;
-using TokenFunction.Tests.Fakes;
+using TokenFunction.Tests.Support.Fakes;
 
 namespace TokenFunction.Tests.Support.Http;
 

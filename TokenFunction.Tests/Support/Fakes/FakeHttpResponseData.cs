@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
-namespace TokenFunction.Tests.Fakes;
+namespace TokenFunction.Tests.Support.Fakes;
 
 /// <summary>A response that keeps what the function wrote, for assertions.</summary>
 public sealed class FakeHttpResponseData(FunctionContext functionContext) : HttpResponseData(functionContext)

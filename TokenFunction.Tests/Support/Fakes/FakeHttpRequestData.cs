@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
 
-namespace TokenFunction.Tests.Fakes;
+namespace TokenFunction.Tests.Support.Fakes;
 
 /// <summary>An in-memory request: method, URL, headers and a body stream.</summary>
 public sealed class FakeHttpRequestData : HttpRequestData

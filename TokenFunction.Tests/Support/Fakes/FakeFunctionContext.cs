@@ -1,6 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 
-namespace TokenFunction.Tests.Fakes;
+namespace TokenFunction.Tests.Support.Fakes;
 
 /// <summary>A <see cref="FunctionContext"/> with a service provider and an invocation id; nothing else is used.</summary>
 public sealed class FakeFunctionContext(IServiceProvider? services = null, CancellationToken cancellationToken = default) : FunctionContext
