@@ -4,7 +4,7 @@ namespace TokenFunction.LiveKit;
 // product's namespace so that the tests, end-to-end ones included, name it as before.
 
 /// <summary>The outcome of <see cref="TokenVerifier.Verify"/>: either the parsed claims or a reason for refusal.</summary>
-public sealed class TokenVerificationResult
+internal sealed class TokenVerificationResult
 {
     private TokenVerificationResult(
         bool isValid, string? failureReason, ClaimGrants? claims, string? issuer, string? subject,

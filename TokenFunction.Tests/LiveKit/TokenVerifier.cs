@@ -14,7 +14,7 @@ namespace TokenFunction.LiveKit;
 /// equal to the API key, <c>exp</c> required, lifetime checked with <see cref="DefaultLeeway"/>. Any bad token gives
 /// a failed result with a reason, never an exception.
 /// </summary>
-public sealed class TokenVerifier
+internal sealed class TokenVerifier
 {
     /// <summary>The LiveKit server's clock leeway on <c>nbf</c> and <c>exp</c>.</summary>
     public static readonly TimeSpan DefaultLeeway = TimeSpan.FromSeconds(60);

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Auth;
 
-public static class AuthServiceCollectionExtensions
+internal static class AuthServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <see cref="ICallerAuthenticator"/> chosen by the <c>Auth</c> configuration section, with its

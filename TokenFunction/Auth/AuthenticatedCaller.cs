@@ -1,7 +1,7 @@
 namespace TokenFunction.Auth;
 
 /// <summary>A caller whose bearer token was validated: the LiveKit identity is theirs, not theirs to choose.</summary>
-public sealed class AuthenticatedCaller(string identity, string? name, Func<string, bool>? roomFilter = null)
+internal sealed class AuthenticatedCaller(string identity, string? name, Func<string, bool>? roomFilter = null)
 {
     public string Identity { get; } = identity;
 

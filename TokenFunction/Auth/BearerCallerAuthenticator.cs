@@ -13,7 +13,7 @@ namespace TokenFunction.Auth;
 /// Bearer mode: the caller's JWT from the app's own OIDC issuer is validated (signature with the issuer's published
 /// keys, issuer, audience, lifetime, algorithm) and the LiveKit identity is read from one of its claims.
 /// </summary>
-public sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, IDisposable
+internal sealed partial class BearerCallerAuthenticator : ICallerAuthenticator, IDisposable
 {
     private const int s_maxIdentityLength = 256;
     private static readonly TimeSpan s_metadataTimeout = TimeSpan.FromSeconds(10);

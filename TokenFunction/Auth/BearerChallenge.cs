@@ -1,7 +1,7 @@
 namespace TokenFunction.Auth;
 
 /// <summary><c>WWW-Authenticate</c> values for the Bearer scheme (RFC 6750 section 3).</summary>
-public static class BearerChallenge
+internal static class BearerChallenge
 {
     /// <summary>No credentials were sent: the bare challenge, with no error code (RFC 6750 section 3.1).</summary>
     public const string Missing = "Bearer";

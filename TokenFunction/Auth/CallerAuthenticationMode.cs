@@ -1,7 +1,7 @@
 namespace TokenFunction.Auth;
 
 /// <summary>How callers of the token routes are authenticated on top of the platform's function key.</summary>
-public enum CallerAuthenticationMode
+internal enum CallerAuthenticationMode
 {
     /// <summary>Only the function key: callers choose an identity within policy. Written <c>Anonymous</c> in settings.</summary>
     FunctionKeyOnly = 0,

@@ -6,7 +6,7 @@ namespace TokenFunction.Auth;
 /// Caller authentication settings, bound from the <c>Auth</c> configuration section
 /// (app settings <c>Auth__Mode</c>, <c>Auth__Authority</c>, ...). Validated at start-up.
 /// </summary>
-public sealed class CallerAuthenticationOptions
+internal sealed class CallerAuthenticationOptions
 {
     public const string SectionName = "Auth";
 
@@ -113,7 +113,7 @@ public sealed class CallerAuthenticationOptions
 /// Bound from <c>Auth__RoomRules__0__Value</c> / <c>Auth__RoomRules__0__Pattern</c>, so claim values such as group
 /// GUIDs or dotted role names never have to be configuration keys.
 /// </summary>
-public sealed class RoomRule
+internal sealed class RoomRule
 {
     /// <summary>A value of the room claim, compared exactly; <c>*</c> applies to every authenticated caller.</summary>
     public string? Value { get; set; }

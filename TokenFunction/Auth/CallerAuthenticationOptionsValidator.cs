@@ -9,7 +9,7 @@ namespace TokenFunction.Auth;
 /// The bound <c>Auth</c> section, so that settings which only bearer mode reads are refused when the mode is not
 /// Bearer (the options object cannot tell a set value from a default); null skips that check.
 /// </param>
-public sealed class CallerAuthenticationOptionsValidator(IConfigurationSection? section = null) : IValidateOptions<CallerAuthenticationOptions>
+internal sealed class CallerAuthenticationOptionsValidator(IConfigurationSection? section = null) : IValidateOptions<CallerAuthenticationOptions>
 {
     private static readonly TimeSpan s_maxClockSkew = TimeSpan.FromMinutes(5);
 

@@ -1,7 +1,7 @@
 namespace TokenFunction.Auth;
 
 /// <summary>The outcome of <see cref="ICallerAuthenticator.AuthenticateAsync"/>.</summary>
-public sealed class CallerAuthenticationResult
+internal sealed class CallerAuthenticationResult
 {
     private CallerAuthenticationResult(bool succeeded, AuthenticatedCaller? caller, string? failureDetail, string? wwwAuthenticate, int failureStatus = 401, string? failureField = null)
     {

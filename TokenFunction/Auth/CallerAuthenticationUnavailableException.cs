@@ -4,7 +4,7 @@ namespace TokenFunction.Auth;
 /// The identity provider's discovery document or signing keys cannot be read, so no bearer token can be checked.
 /// Not the caller's fault: answer 503 with <see cref="RetryAfter"/>, never 401.
 /// </summary>
-public sealed class CallerAuthenticationUnavailableException : Exception
+internal sealed class CallerAuthenticationUnavailableException : Exception
 {
     public CallerAuthenticationUnavailableException()
         : this("The identity provider's signing keys are not available.")

@@ -4,7 +4,7 @@ namespace TokenFunction.Auth;
 /// <c>Auth__Mode=Anonymous</c>: no caller identity, but not an open door either; the platform's function key still
 /// guards the token routes, and the caller chooses an identity within policy.
 /// </summary>
-public sealed class FunctionKeyOnlyAuthenticator : ICallerAuthenticator
+internal sealed class FunctionKeyOnlyAuthenticator : ICallerAuthenticator
 {
     private static readonly ValueTask<CallerAuthenticationResult> s_anonymous = new(CallerAuthenticationResult.Anonymous);
 

@@ -4,7 +4,7 @@ using TokenFunction.Primitives;
 namespace TokenFunction.Auth;
 
 /// <summary>Turns the values of a caller's room claim into the set of room-name patterns they may join.</summary>
-public sealed class RoomAccessPolicy
+internal sealed class RoomAccessPolicy
 {
     private const string s_anyCaller = "*";
 

@@ -12,7 +12,7 @@ namespace TokenFunction.Functions;
 public sealed class SandboxFunctions(TokenEndpoint endpoint, SandboxGate gate)
 {
     /// <summary>The v1 sandbox's token lifetime, unless policy's default is shorter.</summary>
-    public static readonly TimeSpan V1Ttl = TimeSpan.FromMinutes(15);
+    internal static readonly TimeSpan V1Ttl = TimeSpan.FromMinutes(15);
 
     /// <summary>v1 (the seed's): query <c>roomName</c>/<c>participantName</c>, 200 camelCase connection details.</summary>
     [Function("sandbox-connection-details")]

@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TokenFunction.Auth;
 using TokenFunction.Policy;
 using TokenFunction.Sandbox;
+using TokenFunction.Secrets;
 
 namespace TokenFunction.Http;
 
-public static class HttpServiceCollectionExtensions
+internal static class HttpServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the endpoint both token routes share, with what it stands on: the policy (<c>LIVEKIT_URL</c> and the
@@ -18,7 +22,13 @@ public static class HttpServiceCollectionExtensions
         services.AddTokenPolicy(configuration);
         services.AddSandbox(configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<TokenEndpoint>();
+        services.TryAddSingleton(provider => new TokenEndpoint(
+            provider.GetRequiredService<IApiCredentialsProvider>(),
+            provider.GetRequiredService<ICallerAuthenticator>(),
+            provider.GetRequiredService<TokenPolicy>(),
+            provider.GetRequiredService<IOptions<LiveKitServerOptions>>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<TokenEndpoint>>()));
         return services;
     }
 }

@@ -5,7 +5,7 @@ using TokenFunction.Contract;
 namespace TokenFunction.Http;
 
 /// <summary>Reads a request body into a pooled buffer, never more than a hard cap, whatever Content-Length says.</summary>
-public sealed class RequestBody : IDisposable
+internal sealed class RequestBody : IDisposable
 {
     private byte[]? _buffer;
 

@@ -16,7 +16,7 @@ using TokenFunction.Telemetry;
 namespace TokenFunction.Http;
 
 /// <summary>Which client contract a route speaks.</summary>
-public enum EndpointShape
+internal enum EndpointShape
 {
     /// <summary>LiveKit's standard token endpoint: 201 snake_case, or the bare JWT for <c>Accept: text/plain</c>.</summary>
     Token,
@@ -29,21 +29,40 @@ public enum EndpointShape
 /// Request in, response out, for both token routes: authenticate the caller, read the body within its cap, apply
 /// policy, sign. Every refusal is a problem response; only a fault of ours is a 500, with no details but a correlation id.
 /// </summary>
-public sealed class TokenEndpoint(
-    IApiCredentialsProvider apiCredentialsProvider,
-    ICallerAuthenticator authenticator,
-    TokenPolicy policy,
-    IOptions<LiveKitServerOptions> server,
-    TimeProvider timeProvider,
-    ILogger<TokenEndpoint> logger)
+/// <remarks>
+/// Public only because the function classes' public constructors take it (docs/architecture.md, public surface);
+/// nothing else of it is: the constructor is internal, so <see cref="HttpServiceCollectionExtensions"/> registers a factory.
+/// </remarks>
+public sealed class TokenEndpoint
 {
-    private readonly string _serverUrl = server.Value.Url;
+    private readonly IApiCredentialsProvider _apiCredentialsProvider;
+    private readonly ICallerAuthenticator _authenticator;
+    private readonly TokenPolicy _policy;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<TokenEndpoint> _logger;
+    private readonly string _serverUrl;
 
-    public Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape) =>
+    internal TokenEndpoint(
+        IApiCredentialsProvider apiCredentialsProvider,
+        ICallerAuthenticator authenticator,
+        TokenPolicy policy,
+        IOptions<LiveKitServerOptions> server,
+        TimeProvider timeProvider,
+        ILogger<TokenEndpoint> logger)
+    {
+        _apiCredentialsProvider = apiCredentialsProvider;
+        _authenticator = authenticator;
+        _policy = policy;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _serverUrl = server.Value.Url;
+    }
+
+    internal Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape) =>
         HandleAsync(request, shape, shape == EndpointShape.Token ? "token" : "connection-details", maxTtl: null);
 
     /// <summary>As above, on the route named <paramref name="route"/> (for logs and metrics), with lifetimes capped at <paramref name="maxTtl"/>.</summary>
-    public async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape, string route, TimeSpan? maxTtl)
+    internal async Task<HttpResponseData> HandleAsync(HttpRequestData request, EndpointShape shape, string route, TimeSpan? maxTtl)
     {
         var started = Stopwatch.GetTimestamp();
         var response = await HandleCoreAsync(request, shape, route, maxTtl).ConfigureAwait(false);
@@ -60,7 +79,7 @@ public sealed class TokenEndpoint(
             CallerAuthenticationResult authentication;
             try
             {
-                authentication = await authenticator.AuthenticateAsync(Header(request, "Authorization"), cancellationToken).ConfigureAwait(false);
+                authentication = await _authenticator.AuthenticateAsync(Header(request, "Authorization"), cancellationToken).ConfigureAwait(false);
             }
             catch (CallerAuthenticationUnavailableException exception)
             {
@@ -71,7 +90,7 @@ public sealed class TokenEndpoint(
 
             if (!authentication.Succeeded)
             {
-                EndpointLog.AuthenticationFailed(logger, route);
+                EndpointLog.AuthenticationFailed(_logger, route);
                 TokenServiceTelemetry.RequestRefused(route, authentication.FailureStatus, authentication.FailureField);
                 var unauthorized = await Problems.WriteAsync(request, authentication.FailureStatus, authentication.FailureDetail ?? "Authentication failed.", authentication.FailureField).ConfigureAwait(false);
                 unauthorized.Headers.TryAddWithoutValidation("WWW-Authenticate", authentication.WwwAuthenticate ?? "Bearer");
@@ -100,7 +119,7 @@ public sealed class TokenEndpoint(
             }
 
             var refusal = TokenRequestReader.Read(body, queryRoom, queryParticipant, out var tokenRequest)
-                ?? policy.Decide(tokenRequest, authentication.Caller, out decision);
+                ?? _policy.Decide(tokenRequest, authentication.Caller, out decision);
             if (refusal is not null)
             {
                 return await RefuseAsync(request, route, refusal).ConfigureAwait(false);
@@ -109,31 +128,31 @@ public sealed class TokenEndpoint(
             ApiCredentials credentials;
             try
             {
-                credentials = await apiCredentialsProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
+                credentials = await _apiCredentialsProvider.GetCredentialsAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (SecretUnavailableException exception)
             {
-                EndpointLog.SecretUnavailable(logger, exception, route, Problems.RetryAfterSeconds(exception.RetryAfter));
+                EndpointLog.SecretUnavailable(_logger, exception, route, Problems.RetryAfterSeconds(exception.RetryAfter));
                 TokenServiceTelemetry.Unavailable(route, TokenServiceTelemetry.Causes.SecretUnavailable);
                 return await Problems.WriteUnavailableAsync(request, "The signing secret is not available right now; retry later.", exception.RetryAfter).ConfigureAwait(false);
             }
 
             var ttl = maxTtl is { } cap && cap < decision!.Ttl ? cap : decision!.Ttl;
             var token = Sign(credentials, decision, ttl);
-            EndpointLog.TokenIssued(logger, route, decision.Identity, decision.Room, (long)ttl.TotalSeconds);
+            EndpointLog.TokenIssued(_logger, route, decision.Identity, decision.Room, (long)ttl.TotalSeconds);
             TokenServiceTelemetry.TokenIssued(route, authentication.Caller is not null);
             return await WriteTokenAsync(request, shape, decision, token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var correlationId = request.FunctionContext.InvocationId;
-            EndpointLog.UnexpectedFailure(logger, exception, route, correlationId);
+            EndpointLog.UnexpectedFailure(_logger, exception, route, correlationId);
             return await Problems.WriteAsync(request, 500, "An unexpected error occurred. Quote the correlation id when reporting it.", correlationId: correlationId).ConfigureAwait(false);
         }
     }
 
     private string Sign(ApiCredentials credentials, TokenDecision decision, TimeSpan ttl) =>
-        new AccessToken(credentials.ApiKey, credentials.ApiSecret, timeProvider) { Claims = decision.Claims, Ttl = ttl }.ToJwt();
+        new AccessToken(credentials.ApiKey, credentials.ApiSecret, _timeProvider) { Claims = decision.Claims, Ttl = ttl }.ToJwt();
 
     private async Task<HttpResponseData> WriteTokenAsync(HttpRequestData request, EndpointShape shape, TokenDecision decision, string token)
     {
@@ -169,14 +188,14 @@ public sealed class TokenEndpoint(
 
     private async ValueTask<HttpResponseData> RefuseAsync(HttpRequestData request, string route, RequestError error)
     {
-        EndpointLog.RequestRefused(logger, route, error.Status, error.Field);
+        EndpointLog.RequestRefused(_logger, route, error.Status, error.Field);
         TokenServiceTelemetry.RequestRefused(route, error.Status, error.Field);
         return await Problems.WriteAsync(request, error.Status, error.Detail, error.Field).ConfigureAwait(false);
     }
 
     private async ValueTask<(TokenRequestBody? Body, RequestError? Error)> ReadBodyAsync(HttpRequestData request, CancellationToken cancellationToken)
     {
-        var (content, tooLarge) = await RequestBody.ReadAsync(request, policy.Options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
+        var (content, tooLarge) = await RequestBody.ReadAsync(request, _policy.Options.MaxRequestBodyBytes, cancellationToken).ConfigureAwait(false);
         if (content is null)
         {
             return (null, tooLarge);

@@ -5,7 +5,7 @@ namespace TokenFunction.LiveKit;
 /// identity, <c>nbf</c> now and <c>exp</c> now plus the TTL, with LiveKit's grants as custom claims. Accepts any
 /// non-empty secret, the dev server's six-byte <c>secret</c> included.
 /// </summary>
-public sealed class AccessToken
+internal sealed class AccessToken
 {
     /// <summary>The official SDKs' default lifetime.</summary>
     public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(6);

@@ -14,7 +14,7 @@ namespace TokenFunction.LiveKit;
 /// https://github.com/livekit/node-sdks/blob/main/packages/livekit-server-sdk/src/grants.ts. The size limits the
 /// server enforces on join are in docs/configuration.md.
 /// </remarks>
-public sealed class ClaimGrants
+internal sealed class ClaimGrants
 {
     /// <summary><c>name</c>: the participant's display name; other participants see it.</summary>
     public string? Name { get; set; }

@@ -8,7 +8,7 @@ namespace TokenFunction.LiveKit;
 /// https://github.com/livekit/protocol/blob/main/protobufs/livekit_agent_dispatch.proto (enum JobRestartPolicy).
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<JobRestartPolicy>))]
-public enum JobRestartPolicy
+internal enum JobRestartPolicy
 {
     /// <summary>Restart the job when it fails (the protocol's default, 0).</summary>
     [JsonStringEnumMemberName("JRP_ON_FAILURE")]

@@ -10,7 +10,7 @@ namespace TokenFunction.LiveKit;
 /// An empty <see cref="AgentName"/> dispatches the agent registered without a name (automatic dispatch); see
 /// https://github.com/livekit/livekit/blob/master/pkg/rtc/room.go (createAgentDispatchesFromRoomAgent).
 /// </remarks>
-public sealed class RoomAgentDispatch
+internal sealed class RoomAgentDispatch
 {
     /// <summary>The name the agent registered with; empty or unset means the unnamed (automatic-dispatch) agent.</summary>
     public string? AgentName { get; set; }

@@ -9,7 +9,7 @@ namespace TokenFunction.LiveKit;
 /// <remarks>
 /// Source: message <c>RoomConfiguration</c> in https://github.com/livekit/protocol/blob/main/protobufs/livekit_room.proto.
 /// </remarks>
-public sealed class RoomConfiguration
+internal sealed class RoomConfiguration
 {
     /// <summary><c>agents</c>: the agents dispatched into the room when it is created.</summary>
     public IList<RoomAgentDispatch>? Agents { get; set; }

@@ -8,7 +8,7 @@ namespace TokenFunction.LiveKit;
 /// through <see cref="WireNames{TEnum}"/>.
 /// </summary>
 [JsonConverter(typeof(JsonStringEnumConverter<TrackSource>))]
-public enum TrackSource
+internal enum TrackSource
 {
     /// <summary>Video from a camera.</summary>
     [JsonStringEnumMemberName("camera")]

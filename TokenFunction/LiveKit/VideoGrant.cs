@@ -12,7 +12,7 @@ namespace TokenFunction.LiveKit;
 /// (what the server reads, including the defaults of the optional booleans) and
 /// https://github.com/livekit/node-sdks/blob/main/packages/livekit-server-sdk/src/grants.ts.
 /// </remarks>
-public sealed class VideoGrant
+internal sealed class VideoGrant
 {
     /// <summary>
     /// <c>roomJoin</c>: the holder may join the room named by <see cref="Room"/> as a participant. Absent means false.

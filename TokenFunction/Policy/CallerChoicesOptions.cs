@@ -5,7 +5,7 @@ namespace TokenFunction.Policy;
 /// The five settings it replaces are still read for one release and reported at start-up as deprecated
 /// (<see cref="DeprecatedCallerSettings"/>).
 /// </summary>
-public sealed class CallerChoicesOptions
+internal sealed class CallerChoicesOptions
 {
     public const string SectionName = "CallerChoices";
 

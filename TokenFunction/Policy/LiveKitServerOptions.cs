@@ -3,14 +3,14 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Policy;
 
 /// <summary>Where clients connect: <c>LIVEKIT_URL</c>, returned to them as the server URL.</summary>
-public sealed class LiveKitServerOptions
+internal sealed class LiveKitServerOptions
 {
     public const string UrlSetting = "LIVEKIT_URL";
 
     public string Url { get; set; } = "";
 }
 
-public sealed class LiveKitServerOptionsValidator : IValidateOptions<LiveKitServerOptions>
+internal sealed class LiveKitServerOptionsValidator : IValidateOptions<LiveKitServerOptions>
 {
     public ValidateOptionsResult Validate(string? name, LiveKitServerOptions options)
     {

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Policy;
 
-public static class PolicyServiceCollectionExtensions
+internal static class PolicyServiceCollectionExtensions
 {
     /// <summary>
     /// Binds <c>LIVEKIT_URL</c> and the <c>TokenPolicy</c> section, validated when the host starts (a bad value stops

@@ -6,7 +6,7 @@ namespace TokenFunction.Policy;
 /// What policy approved: the claims to sign, in LiveKit's own claim model, and for how long. The endpoint signs
 /// <see cref="Claims"/> as they are; nothing is copied field by field.
 /// </summary>
-public sealed record TokenDecision(ClaimGrants Claims, TimeSpan Ttl)
+internal sealed record TokenDecision(ClaimGrants Claims, TimeSpan Ttl)
 {
     public string Room => Claims.Video!.Room!;
 

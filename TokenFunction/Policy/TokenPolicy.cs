@@ -12,7 +12,7 @@ namespace TokenFunction.Policy;
 /// lifetime) but never widen it, and the identity of an authenticated caller is never the caller's to choose.
 /// Evaluates a <see cref="TokenRequest"/> (however it was spelled on the wire) and a caller; reads no HTTP.
 /// </summary>
-public sealed class TokenPolicy
+internal sealed class TokenPolicy
 {
     private readonly TokenPolicyOptions _options;
     private readonly CallerChoicesOptions _choices;

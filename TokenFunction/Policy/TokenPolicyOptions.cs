@@ -4,7 +4,7 @@ namespace TokenFunction.Policy;
 /// Server policy for the tokens this service issues, bound from the <c>TokenPolicy</c> configuration section
 /// (app settings <c>TokenPolicy__DefaultTtl</c>, ...). Validated at start-up by <see cref="TokenPolicyOptionsValidator"/>.
 /// </summary>
-public sealed class TokenPolicyOptions
+internal sealed class TokenPolicyOptions
 {
     public const string SectionName = "TokenPolicy";
 

@@ -7,7 +7,7 @@ namespace TokenFunction.Policy;
 /// <summary>
 /// Stops start-up on a bad policy value, naming the setting as it is written in app settings.
 /// </summary>
-public sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOptions>
+internal sealed class TokenPolicyOptionsValidator : IValidateOptions<TokenPolicyOptions>
 {
     private static readonly TimeSpan s_minTtl = TimeSpan.FromSeconds(1);
 

@@ -1,14 +1,14 @@
 namespace TokenFunction.Policy;
 
 /// <summary>A value the caller sent and the field it came in, as the client spelled it, so a refusal names what the client wrote.</summary>
-public readonly record struct Requested<T>(T Value, string Field);
+internal readonly record struct Requested<T>(T Value, string Field);
 
 /// <summary>
 /// One token request, whichever route, spelling (snake_case or legacy camelCase) or place (body or query) it came in:
 /// what <see cref="TokenPolicy"/> evaluates. The HTTP edge builds it; nothing here is HTTP- or JSON-shaped. Every
 /// member is optional; empty names count as absent.
 /// </summary>
-public sealed class TokenRequest
+internal sealed class TokenRequest
 {
     public static TokenRequest Empty { get; } = new();
 
@@ -49,7 +49,7 @@ public sealed class TokenRequest
 }
 
 /// <summary><c>room_config</c>: only agent dispatch may be requested.</summary>
-public sealed class RoomConfigRequest
+internal sealed class RoomConfigRequest
 {
     /// <summary>The <c>agents</c> entries; null where an entry was not an object.</summary>
     public IReadOnlyList<AgentRequest?> Agents { get; init; } = [];
@@ -59,7 +59,7 @@ public sealed class RoomConfigRequest
 }
 
 /// <summary>One <c>room_config.agents[]</c> entry.</summary>
-public sealed class AgentRequest
+internal sealed class AgentRequest
 {
     /// <summary>The agent, with the member it came in relative to the entry (<c>agent_name</c> or <c>agentName</c>).</summary>
     public Requested<string>? AgentName { get; init; }

@@ -9,19 +9,26 @@ namespace TokenFunction.Sandbox;
 /// Admits a request to a sandbox route: none while <c>Sandbox__Id</c> is unset (the routes then answer 404, as the host
 /// answers a route it does not have), and then only one carrying that id in <c>X-Sandbox-ID</c>, compared in constant time.
 /// </summary>
-public sealed class SandboxGate(IOptions<SandboxOptions> options)
+/// <remarks>
+/// Public only because <c>SandboxFunctions</c>' public constructor takes it (docs/architecture.md, public surface);
+/// nothing else of it is: the constructor is internal, so <see cref="SandboxServiceCollectionExtensions"/> registers a
+/// factory.
+/// </remarks>
+public sealed class SandboxGate
 {
-    public const string HeaderName = "X-Sandbox-ID";
+    internal const string HeaderName = "X-Sandbox-ID";
 
     private static readonly RequestError s_refused = new(401, $"Send this deployment's sandbox id in the {HeaderName} header.", HeaderName);
 
-    private readonly byte[] _id = Encoding.UTF8.GetBytes(options.Value.Id);
+    private readonly byte[] _id;
 
-    public bool IsEnabled => _id.Length > 0;
+    internal SandboxGate(IOptions<SandboxOptions> options) => _id = Encoding.UTF8.GetBytes(options.Value.Id);
+
+    internal bool IsEnabled => _id.Length > 0;
 
     /// <summary>Null when a request with these <see cref="HeaderName"/> values may go on; otherwise the 401 that refuses it.</summary>
     /// <remarks>Check <see cref="IsEnabled"/> first: a disabled gate refuses everything.</remarks>
-    public RequestError? Check(IEnumerable<string>? headerValues) => Matches(headerValues) ? null : s_refused;
+    internal RequestError? Check(IEnumerable<string>? headerValues) => Matches(headerValues) ? null : s_refused;
 
     internal bool Matches(IEnumerable<string>? values)
     {

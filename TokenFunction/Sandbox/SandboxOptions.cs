@@ -4,7 +4,7 @@ namespace TokenFunction.Sandbox;
 /// The opt-in stand-in for LiveKit Cloud's sandbox token server, bound from the <c>Sandbox</c> section
 /// (<c>Sandbox__Id</c>). Unset: the sandbox routes answer 404 as if they did not exist.
 /// </summary>
-public sealed class SandboxOptions
+internal sealed class SandboxOptions
 {
     public const string SectionName = "Sandbox";
 

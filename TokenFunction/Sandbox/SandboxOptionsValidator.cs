@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace TokenFunction.Sandbox;
 
 /// <summary>Stops start-up on a sandbox id that is short, or that some LiveKit clients would send altered.</summary>
-public sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
+internal sealed class SandboxOptionsValidator : IValidateOptions<SandboxOptions>
 {
     public ValidateOptionsResult Validate(string? name, SandboxOptions options)
     {

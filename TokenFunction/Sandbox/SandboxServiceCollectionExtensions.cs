@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Sandbox;
 
-public static class SandboxServiceCollectionExtensions
+internal static class SandboxServiceCollectionExtensions
 {
     /// <summary>Binds <c>Sandbox__Id</c> (validated at start-up) and registers the gate of the sandbox routes.</summary>
     public static IServiceCollection AddSandbox(this IServiceCollection services, IConfiguration configuration)
@@ -15,7 +15,7 @@ public static class SandboxServiceCollectionExtensions
             .Bind(configuration.GetSection(SandboxOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SandboxOptions>, SandboxOptionsValidator>());
-        services.TryAddSingleton<SandboxGate>();
+        services.TryAddSingleton(provider => new SandboxGate(provider.GetRequiredService<IOptions<SandboxOptions>>()));
         return services;
     }
 }

@@ -4,7 +4,7 @@ namespace TokenFunction.Secrets;
 /// A LiveKit API key and the secret that signs for it, always handed out together so a token can never be
 /// signed with a mismatched pair during a rotation.
 /// </summary>
-public sealed class ApiCredentials
+internal sealed class ApiCredentials
 {
     public ApiCredentials(string apiKey, string apiSecret)
     {

@@ -6,7 +6,7 @@ namespace TokenFunction.Secrets;
 /// Where the LiveKit key pair lives in Key Vault and how long a loaded copy may be served.
 /// Each setting has an app setting of the same meaning (see <see cref="SecretsServiceCollectionExtensions"/>).
 /// </summary>
-public sealed class KeyVaultApiCredentialsOptions
+internal sealed class KeyVaultApiCredentialsOptions
 {
     /// <summary>The secret version's tag that carries the API key, so key and secret change in one write.</summary>
     public const string ApiKeyTagName = "livekit-api-key";

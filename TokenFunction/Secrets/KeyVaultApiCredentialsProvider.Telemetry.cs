@@ -7,7 +7,7 @@ using TokenFunction.Telemetry;
 namespace TokenFunction.Secrets;
 
 /// <summary>What the provider reports: a span, an outcome and a log line per Key Vault fetch, and the key pair gauges.</summary>
-public sealed partial class KeyVaultApiCredentialsProvider
+internal sealed partial class KeyVaultApiCredentialsProvider
 {
     /// <summary>The outcome tag of a fetch: a fixed value per failure class, never anything the failure carried.</summary>
     internal static string FetchOutcome(Exception? failure) => failure switch

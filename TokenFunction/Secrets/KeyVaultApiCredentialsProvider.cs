@@ -14,7 +14,7 @@ namespace TokenFunction.Secrets;
 /// <c>Retry-After</c>, retrying on a timer until Key Vault answers) is <see cref="RefreshingCache{T}"/>'s; this class
 /// reads the secret, turns it into a pair, and reports (logs, metrics, the fetch span).
 /// </remarks>
-public sealed partial class KeyVaultApiCredentialsProvider : IApiCredentialsProvider, IDisposable
+internal sealed partial class KeyVaultApiCredentialsProvider : IApiCredentialsProvider, IDisposable
 {
     private readonly SecretClient _client;
     private readonly TimeProvider _time;

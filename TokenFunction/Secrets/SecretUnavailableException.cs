@@ -1,7 +1,7 @@
 namespace TokenFunction.Secrets;
 
 /// <summary>No signing secret can be served right now; callers should answer 503 with <see cref="RetryAfter"/>.</summary>
-public sealed class SecretUnavailableException : Exception
+internal sealed class SecretUnavailableException : Exception
 {
     public SecretUnavailableException()
         : this("The signing secret is not available.", TimeSpan.FromSeconds(5))

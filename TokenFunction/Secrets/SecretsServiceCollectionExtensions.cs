@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace TokenFunction.Secrets;
 
-public static class SecretsServiceCollectionExtensions
+internal static class SecretsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the <see cref="IApiCredentialsProvider"/> chosen by configuration: Key Vault when <c>KEY_VAULT_URI</c> is set

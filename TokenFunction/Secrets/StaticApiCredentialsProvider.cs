@@ -1,7 +1,7 @@
 namespace TokenFunction.Secrets;
 
 /// <summary>A fixed key pair from configuration: the local default (<c>LIVEKIT_API_KEY</c>/<c>LIVEKIT_API_SECRET</c>).</summary>
-public sealed class StaticApiCredentialsProvider(ApiCredentials credentials) : IApiCredentialsProvider
+internal sealed class StaticApiCredentialsProvider(ApiCredentials credentials) : IApiCredentialsProvider
 {
     private readonly ValueTask<ApiCredentials> _result = new(credentials);
 

@@ -5,7 +5,7 @@ namespace TokenFunction.Telemetry;
 /// <see cref="TokenServiceTelemetry.Instruments.BearerFailures"/> is drawn from (each member's snake_case name,
 /// <see cref="TokenServiceTelemetry.ReasonTag"/>). An enum, so a reason that is not on the list does not compile.
 /// </summary>
-public enum BearerFailureReason
+internal enum BearerFailureReason
 {
     Missing,
     Expired,

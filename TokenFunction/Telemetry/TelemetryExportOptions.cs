@@ -10,7 +10,7 @@ namespace TokenFunction.Telemetry;
 /// aggregates, not samples); traces are head-sampled and logs are filtered by level, as production services do, so
 /// exporting costs the same at 10 or 10,000 requests a second.
 /// </summary>
-public sealed class TelemetryExportOptions
+internal sealed class TelemetryExportOptions
 {
     /// <summary>
     /// OpenTelemetry's standard sampler setting (<c>always_on</c>, <c>parentbased_traceidratio</c>, ...), read by the SDK

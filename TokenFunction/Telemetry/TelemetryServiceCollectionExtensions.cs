@@ -13,7 +13,7 @@ using OpenTelemetry.Trace;
 
 namespace TokenFunction.Telemetry;
 
-public static class TelemetryServiceCollectionExtensions
+internal static class TelemetryServiceCollectionExtensions
 {
     /// <summary>Application Insights: where to send (Learn: azure-functions/opentelemetry-howto).</summary>
     public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";

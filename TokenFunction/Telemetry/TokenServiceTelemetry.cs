@@ -16,7 +16,7 @@ namespace TokenFunction.Telemetry;
 /// each and need no new constructor parameter. An instrument with no listener costs one flag check; with one,
 /// <see cref="TagList"/> keeps up to eight tags on the stack, so recording allocates nothing.
 /// </remarks>
-public static class TokenServiceTelemetry
+internal static class TokenServiceTelemetry
 {
     /// <summary>The meter and activity source name; the OpenTelemetry set-up in Program.cs subscribes to it.</summary>
     public const string Name = "TokenFunction";

@@ -17,7 +17,7 @@ namespace TokenFunction.Tests.Support.Http;
 /// The endpoint wired as Program.cs wires it (the same registration, real options validation), with a fixed key pair,
 /// a fake clock, a replaceable caller authenticator and every log line captured.
 /// </summary>
-public sealed class EndpointHarness : IDisposable
+internal sealed class EndpointHarness : IDisposable
 {
     public const string ApiKey = "APItestkey";
     public const string ServerUrl = "wss://livekit.example.test";
