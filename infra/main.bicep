@@ -121,7 +121,7 @@ param keyVaultSoftDeleteRetentionDays int = 7
 
 // Flex Consumption's bounds: "The lowest maximum scale is currently 1. The highest currently supported value is 1000."
 // (https://learn.microsoft.com/azure/azure-functions/flex-consumption-plan#considerations; older text, still on the
-// event-driven-scaling page, said 40: see TokenFunction.Tests/Infra/AzureFacts.cs). Below 40 the app cannot scale out
+// event-driven-scaling page, said 40: see TokenFunction.Tests/Support/Infra/AzureFacts.cs). Below 40 the app cannot scale out
 // as load grows, so keep it well above the expected concurrency divided by each instance's share.
 @minValue(1)
 @maxValue(1000)

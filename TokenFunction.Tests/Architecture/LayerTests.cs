@@ -1,4 +1,5 @@
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Architecture;
 
 namespace TokenFunction.Tests.Architecture;
 

@@ -1,4 +1,4 @@
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.Architecture;
 
@@ -19,8 +19,23 @@ public sealed class TestLayoutTests
     /// <summary>A test folder counts when it holds a test: a class with a <c>[Fact]</c> or a <c>[Theory]</c>.</summary>
     private static bool HoldsATest(string folder) =>
         Directory.Exists(folder)
-        && Directory.EnumerateFiles(folder, "*Tests.cs", SearchOption.AllDirectories)
-            .Any(file => File.ReadAllText(file) is var text && (text.Contains("[Fact", StringComparison.Ordinal) || text.Contains("[Theory", StringComparison.Ordinal)));
+        && Directory.EnumerateFiles(folder, "*Tests.cs", SearchOption.AllDirectories).Any(file => HoldsATestMethod(File.ReadAllText(file)));
+
+    private static bool HoldsATestMethod(string text) =>
+        text.Contains("[Fact", StringComparison.Ordinal) || text.Contains("[Theory", StringComparison.Ordinal);
+
+    /// <summary>The test project's own C# files (and the fakes project's inside it), relative to the project, build output aside.</summary>
+    private static IEnumerable<string> TestSources() =>
+        Directory.EnumerateFiles(s_tests, "*.cs", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(s_tests, path))
+            .Where(path => !Folders(path).Any(folder => folder is "bin" or "obj" or "node_modules"));
+
+    private static string[] Folders(string relativePath) =>
+        Path.GetDirectoryName(relativePath)!.Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>Support/ holds the shared helpers; EndToEnd/Hosts/ the end-to-end tests' own (hosts, fixtures, the emulator).</summary>
+    private static bool IsHelperFolder(string relativePath) =>
+        Folders(relativePath) is ["Support", ..] or ["EndToEnd", "Hosts", ..];
 
     [Fact]
     public void Every_product_folder_has_a_test_folder_of_the_same_name()
@@ -31,6 +46,28 @@ public sealed class TestLayoutTests
         var missing = folders.Where(folder => !HoldsATest(Path.Combine(s_tests, folder))).ToList();
 
         Assert.True(missing.Count == 0, "Product folders with no tests in TokenFunction.Tests/<folder>/: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public void Every_test_file_declares_its_folders_namespace()
+    {
+        var wrong = TestSources()
+            .Select(path => (Path: path, Expected: "namespace " + string.Join('.', ["TokenFunction", "Tests", .. Folders(path)]) + ";"))
+            .Where(file => !File.ReadAllText(Path.Combine(s_tests, file.Path)).Contains(file.Expected, StringComparison.Ordinal))
+            .Select(file => $"{file.Path} (expected {file.Expected})")
+            .ToList();
+
+        Assert.True(wrong.Count == 0, "Files whose namespace is not their folder's:\n" + string.Join('\n', wrong));
+    }
+
+    [Fact]
+    public void Helpers_are_in_Support_or_with_the_end_to_end_hosts_and_tests_are_not()
+    {
+        var misplaced = TestSources()
+            .Where(path => HoldsATestMethod(File.ReadAllText(Path.Combine(s_tests, path))) == IsHelperFolder(path))
+            .ToList();
+
+        Assert.True(misplaced.Count == 0, "Test classes in a helper folder, or helpers among the tests (move them to Support/<subject>/):\n" + string.Join('\n', misplaced));
     }
 
     [Fact]

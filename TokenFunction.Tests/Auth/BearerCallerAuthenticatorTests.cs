@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Tests.Support.Auth;
 
 namespace TokenFunction.Tests.Auth;
 

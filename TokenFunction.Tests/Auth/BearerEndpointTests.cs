@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Auth;

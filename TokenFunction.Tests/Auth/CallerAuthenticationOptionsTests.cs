@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Tests.Support.Auth;
 
 namespace TokenFunction.Tests.Auth;
 

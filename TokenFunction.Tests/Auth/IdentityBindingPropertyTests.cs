@@ -4,6 +4,8 @@ using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 

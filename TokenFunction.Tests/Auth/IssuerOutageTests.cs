@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Auth;
+using TokenFunction.Tests.Support.Auth;
 
 namespace TokenFunction.Tests.Auth;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using TokenFunction.Caching;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Caching;
 
 namespace TokenFunction.Tests.Caching;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.Contract;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.Contract;
 

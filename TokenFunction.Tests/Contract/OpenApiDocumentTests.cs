@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.OpenApi;
+using TokenFunction.Tests.Support.Contract;
 
 namespace TokenFunction.Tests.Contract;
 

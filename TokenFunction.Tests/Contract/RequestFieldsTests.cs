@@ -1,4 +1,5 @@
 using TokenFunction.Contract;
+using TokenFunction.Tests.Support.Contract;
 
 namespace TokenFunction.Tests.Contract;
 

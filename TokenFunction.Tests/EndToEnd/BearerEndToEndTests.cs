@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using TokenFunction.Tests.Auth;
-using TokenFunction.Tests.Contract;
 using TokenFunction.Tests.EndToEnd.Hosts;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Auth;
+using TokenFunction.Tests.Support.Contract;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

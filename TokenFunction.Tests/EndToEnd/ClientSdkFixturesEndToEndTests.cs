@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.EndToEnd;
 

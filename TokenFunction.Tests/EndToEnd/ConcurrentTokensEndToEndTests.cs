@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.Support;
-using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
+using TokenFunction.Tests.Support.LiveKit;
+using static TokenFunction.Tests.EndToEnd.Hosts.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using TokenFunction.Tests.EndToEnd.Hosts;
+using TokenFunction.Tests.Support;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
+using TokenFunction.Tests.Support;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

@@ -2,10 +2,11 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using TokenFunction.Tests.Auth;
-using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Auth;
+using TokenFunction.Tests.Support.Contract;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.EndToEnd;
 

@@ -1,8 +1,9 @@
 using System.Net;
 using System.Net.Http.Headers;
-using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
-using TokenFunction.Tests.Infra;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Contract;
 
 namespace TokenFunction.Tests.EndToEnd;
 

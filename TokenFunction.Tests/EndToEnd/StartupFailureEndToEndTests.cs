@@ -1,3 +1,5 @@
+using TokenFunction.Tests.EndToEnd.Hosts;
+using TokenFunction.Tests.Support;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.EndToEnd;

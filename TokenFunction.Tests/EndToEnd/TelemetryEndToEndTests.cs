@@ -5,7 +5,8 @@ using Microsoft.AspNetCore.Http;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.EndToEnd.Hosts.Emulator;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Secrets;
 
 namespace TokenFunction.Tests.EndToEnd;
 

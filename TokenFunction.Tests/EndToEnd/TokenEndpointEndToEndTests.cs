@@ -1,5 +1,7 @@
 using System.Net;
-using static TokenFunction.Tests.EndToEnd.EndToEndHttp;
+using TokenFunction.Tests.EndToEnd.Hosts;
+using TokenFunction.Tests.Support;
+using static TokenFunction.Tests.EndToEnd.Hosts.EndToEndHttp;
 
 namespace TokenFunction.Tests.EndToEnd;
 

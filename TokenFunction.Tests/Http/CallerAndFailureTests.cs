@@ -3,6 +3,7 @@ using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 
@@ -11,21 +12,13 @@ namespace TokenFunction.Tests.Http;
 /// <summary>The seams: caller authentication, the API credentials provider's 503, and our own faults as 500s.</summary>
 public sealed class CallerAndFailureTests
 {
-    private static Mock<ICallerAuthenticator> Authenticator(CallerAuthenticationResult result)
-    {
-        var mock = new Mock<ICallerAuthenticator>();
-        mock.SetupGet(a => a.IsEnabled).Returns(true);
-        mock.Setup(a => a.AuthenticateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
-        return mock;
-    }
-
     private static CallerAuthenticationResult Alice(Func<string, bool>? rooms = null) =>
         CallerAuthenticationResult.Success(new AuthenticatedCaller("alice@contoso", "Alice", rooms));
 
     [Fact]
     public async Task The_authorization_header_goes_to_the_authenticator_and_a_failure_is_401_with_a_challenge()
     {
-        var authenticator = Authenticator(CallerAuthenticationResult.Failure("The bearer token has expired.", "Bearer error=\"invalid_token\""));
+        var authenticator = CallerAuthenticators.Answering(CallerAuthenticationResult.Failure("The bearer token has expired.", "Bearer error=\"invalid_token\""));
         using var harness = new EndpointHarness(authenticator: authenticator.Object);
 
         var response = await harness.PostTokenAsync("{}", headers: ("Authorization", "Bearer abc.def.ghi"));
@@ -39,7 +32,7 @@ public sealed class CallerAndFailureTests
     [Fact]
     public async Task Connection_details_authenticate_too()
     {
-        var authenticator = Authenticator(CallerAuthenticationResult.Failure("Missing bearer token.", "Bearer"));
+        var authenticator = CallerAuthenticators.Answering(CallerAuthenticationResult.Failure("Missing bearer token.", "Bearer"));
         using var harness = new EndpointHarness(authenticator: authenticator.Object);
         EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET"), 401);
         authenticator.Verify(a => a.AuthenticateAsync(null, It.IsAny<CancellationToken>()), Times.Once);
@@ -48,7 +41,7 @@ public sealed class CallerAndFailureTests
     [Fact]
     public async Task An_authenticated_caller_gets_their_own_identity_and_name()
     {
-        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
         var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"r1"}"""));
         Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
     }
@@ -56,12 +49,12 @@ public sealed class CallerAndFailureTests
     [Fact]
     public async Task An_authenticated_caller_may_repeat_their_own_identity_and_name_but_choose_a_name_only_when_allowed()
     {
-        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
         var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Alice"}"""));
         Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
         EndpointAssert.Problem(await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""), 403, "participant_name");
 
-        using var lenient = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowName"] = "true" }, authenticator: Authenticator(Alice()).Object);
+        using var lenient = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowName"] = "true" }, authenticator: CallerAuthenticators.Answering(Alice()).Object);
         (body, _) = EndpointAssert.Token(lenient, await lenient.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
         Assert.Equal(("alice@contoso", "Al"), (body.ParticipantIdentity, body.ParticipantName));
     }
@@ -72,14 +65,14 @@ public sealed class CallerAndFailureTests
     [InlineData("{}", "?participantName=bob", "participantName")]
     public async Task An_authenticated_caller_cannot_take_another_identity(string body, string query, string field)
     {
-        using var harness = new EndpointHarness(authenticator: Authenticator(Alice()).Object);
+        using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
         EndpointAssert.Problem(await harness.PostTokenAsync(body, query: query), 403, field);
     }
 
     [Fact]
     public async Task An_authenticated_caller_cannot_join_a_room_their_claims_exclude()
     {
-        using var harness = new EndpointHarness(authenticator: Authenticator(Alice(room => room.StartsWith("team-", StringComparison.Ordinal))).Object);
+        using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice(room => room.StartsWith("team-", StringComparison.Ordinal))).Object);
         EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"team-a"}"""));
         EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"board"}"""), 403, "room_name");
         EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET", "?roomName=board"), 403, "roomName");

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.LiveKit;
 using TokenFunction.Tests.Support;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
+using TokenFunction.Tests.Support.LiveKit;
 using Xunit.Abstractions;
 
 namespace TokenFunction.Tests.Http;

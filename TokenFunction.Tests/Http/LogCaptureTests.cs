@@ -2,8 +2,9 @@ using Microsoft.Extensions.Logging;
 using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Http;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.Http;
 
@@ -70,9 +71,7 @@ public sealed class LogCaptureTests
     public async Task Failure_paths_log_without_the_secret()
     {
         const string HeaderValue = "Bearer eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJlLW9mLWEtY2FsbGVyLXRva2Vu";
-        var authenticator = new Mock<ICallerAuthenticator>();
-        authenticator.Setup(a => a.AuthenticateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync(CallerAuthenticationResult.Failure("The bearer token is invalid.", "Bearer"));
+        var authenticator = CallerAuthenticators.Answering(CallerAuthenticationResult.Failure("The bearer token is invalid.", "Bearer"));
         using (var harness = new EndpointHarness(authenticator: authenticator.Object))
         {
             EndpointAssert.Problem(await harness.PostTokenAsync("{}", headers: ("Authorization", HeaderValue)), 401);

@@ -2,9 +2,9 @@ using System.Text;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.LiveKit;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.Http;
 
@@ -370,7 +370,7 @@ public sealed class TokenRouteTests : IDisposable
             """);
 
         var (body, _) = EndpointAssert.Token(harness, response);
-        var roomConfig = TokenFunction.Tests.LiveKit.JwtParts.Payload(body.ParticipantToken).GetProperty("roomConfig");
+        var roomConfig = JwtParts.Payload(body.ParticipantToken).GetProperty("roomConfig");
         Assert.Equal(
             """{"agents":[{"agentName":"helper","metadata":"{\"lang\":\"fr\"}","restartPolicy":"JRP_NEVER","deployment":"staging-2","attributes":{"tier":"gold","clé":"✓"}},{"agentName":"helper","restartPolicy":"JRP_NEVER"}]}""",
             roomConfig.GetRawText());

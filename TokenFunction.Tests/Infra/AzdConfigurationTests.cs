@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
 
 namespace TokenFunction.Tests.Infra;
 

@@ -1,3 +1,5 @@
+using TokenFunction.Tests.Support.Infra;
+
 namespace TokenFunction.Tests.Infra;
 
 [Collection(InfraTestGroup.Name)]

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
 
 namespace TokenFunction.Tests.Infra;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
-using static TokenFunction.Tests.Infra.Arm;
+using TokenFunction.Tests.Support.Infra;
+using static TokenFunction.Tests.Support.Infra.Arm;
 
 namespace TokenFunction.Tests.Infra;
 

@@ -1,4 +1,6 @@
-using static TokenFunction.Tests.Infra.Arm;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
+using static TokenFunction.Tests.Support.Infra.Arm;
 
 namespace TokenFunction.Tests.Infra;
 

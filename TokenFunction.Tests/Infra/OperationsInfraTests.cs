@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using TokenFunction.Telemetry;
-using static TokenFunction.Tests.Infra.Arm;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
+using static TokenFunction.Tests.Support.Infra.Arm;
 
 namespace TokenFunction.Tests.Infra;
 

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using static TokenFunction.Tests.Infra.Arm;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
+using static TokenFunction.Tests.Support.Infra.Arm;
 
 namespace TokenFunction.Tests.Infra;
 

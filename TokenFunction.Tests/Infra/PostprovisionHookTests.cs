@@ -1,3 +1,5 @@
+using TokenFunction.Tests.Support.Infra;
+
 namespace TokenFunction.Tests.Infra;
 
 /// <summary>infra/hooks/postprovision.sh, run with a fake <c>azd</c> on PATH that records what it is asked to do.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using TokenFunction.Policy;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
 
 namespace TokenFunction.Tests.Infra;
 

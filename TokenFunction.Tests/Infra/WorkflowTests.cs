@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Infra;
 using YamlDotNet.RepresentationModel;
 
 namespace TokenFunction.Tests.Infra;

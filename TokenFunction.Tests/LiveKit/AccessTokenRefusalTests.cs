@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.LiveKit;
 

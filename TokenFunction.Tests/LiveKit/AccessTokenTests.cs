@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.LiveKit;
 

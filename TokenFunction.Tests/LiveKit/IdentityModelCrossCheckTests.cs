@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.LiveKit;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.LiveKit;
-using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.LiveKit;
 

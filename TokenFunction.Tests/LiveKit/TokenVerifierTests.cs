@@ -1,6 +1,7 @@
 using CsCheck;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.LiveKit;
 

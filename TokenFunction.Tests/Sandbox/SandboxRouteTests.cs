@@ -3,7 +3,7 @@ using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
-using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.Support.Contract;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 

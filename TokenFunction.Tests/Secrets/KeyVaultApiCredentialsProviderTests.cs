@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support;
+using TokenFunction.Tests.Support.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 

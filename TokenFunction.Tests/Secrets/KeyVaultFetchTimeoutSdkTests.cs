@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Secrets;
 
 namespace TokenFunction.Tests.Secrets;
 

@@ -1,4 +1,4 @@
-namespace TokenFunction.Tests;
+namespace TokenFunction.Tests.Support;
 
 /// <summary>
 /// Counts calls into a fake (a vault, a cache's source) and lets a test wait for the n-th: signalled by the fake

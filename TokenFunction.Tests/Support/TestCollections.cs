@@ -1,4 +1,4 @@
-namespace TokenFunction.Tests;
+namespace TokenFunction.Tests.Support;
 
 // xunit runs every parallel collection first, then each collection below on its own, one after another. On a
 // 2-core machine that is what keeps the suite's time limits about hangs: a worker's start-up, 500 concurrent

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using TokenFunction.Tests.Auth;
+using TokenFunction.Tests.Support.Auth;
+using TokenFunction.Tests.Support.Telemetry;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;

@@ -1,7 +1,9 @@
 using Moq;
 using TokenFunction.Auth;
 using TokenFunction.Secrets;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Http;
+using TokenFunction.Tests.Support.Telemetry;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;
@@ -10,20 +12,12 @@ namespace TokenFunction.Tests.Telemetry;
 [Collection(TelemetryTestGroup.Name)]
 public sealed class EndpointTelemetryTests
 {
-    private static Mock<ICallerAuthenticator> Authenticator(CallerAuthenticationResult result)
-    {
-        var mock = new Mock<ICallerAuthenticator>();
-        mock.SetupGet(a => a.IsEnabled).Returns(true);
-        mock.Setup(a => a.AuthenticateAsync(It.IsAny<string?>(), It.IsAny<CancellationToken>())).ReturnsAsync(result);
-        return mock;
-    }
-
     [Fact]
     public async Task An_issued_token_is_counted_by_route_and_auth_mode_and_its_time_recorded()
     {
         using var capture = new TelemetryCapture();
         using var anonymous = new EndpointHarness();
-        using var bearer = new EndpointHarness(authenticator: Authenticator(
+        using var bearer = new EndpointHarness(authenticator: CallerAuthenticators.Answering(
             CallerAuthenticationResult.Success(new AuthenticatedCaller("alice", "Alice", null))).Object);
 
         EndpointAssert.Token(anonymous, await anonymous.PostTokenAsync("""{"room_name":"r"}"""));
@@ -82,7 +76,7 @@ public sealed class EndpointTelemetryTests
     public async Task A_failed_authentication_is_a_refusal_with_reason_authentication()
     {
         using var capture = new TelemetryCapture();
-        using var harness = new EndpointHarness(authenticator: Authenticator(CallerAuthenticationResult.Failure("expired", "Bearer")).Object);
+        using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(CallerAuthenticationResult.Failure("expired", "Bearer")).Object);
 
         EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET"), 401);
 

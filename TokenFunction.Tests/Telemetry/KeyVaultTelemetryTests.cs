@@ -2,7 +2,8 @@ using System.Diagnostics;
 using Azure;
 using Azure.Security.KeyVault.Secrets;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Secrets;
+using TokenFunction.Tests.Support.Telemetry;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;

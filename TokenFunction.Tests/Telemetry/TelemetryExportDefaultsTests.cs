@@ -9,6 +9,7 @@ using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
 using TokenFunction.Http;
 using TokenFunction.Telemetry;
+using TokenFunction.Tests.Support.Telemetry;
 
 namespace TokenFunction.Tests.Telemetry;
 

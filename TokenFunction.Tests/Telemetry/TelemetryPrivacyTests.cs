@@ -2,8 +2,10 @@ using System.Security.Cryptography;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.Auth;
-using TokenFunction.Tests.Secrets.Fakes;
+using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Http;
+using TokenFunction.Tests.Support.Secrets;
+using TokenFunction.Tests.Support.Telemetry;
 using static TokenFunction.Telemetry.TokenServiceTelemetry;
 
 namespace TokenFunction.Tests.Telemetry;

@@ -1,6 +1,5 @@
-using TokenFunction.LiveKit;
-using TokenFunction.Tests.LiveKit;
 using TokenFunction.Tests.Support.Fakes;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.Support.Http;
 

@@ -6,10 +6,10 @@ using Microsoft.Extensions.Time.Testing;
 using TokenFunction.Auth;
 using TokenFunction.Functions;
 using TokenFunction.Http;
-using TokenFunction.LiveKit;
 using TokenFunction.Secrets;
-using TokenFunction.Tests.Contract;
+using TokenFunction.Tests.Support.Contract;
 using TokenFunction.Tests.Support.Fakes;
+using TokenFunction.Tests.Support.LiveKit;
 
 namespace TokenFunction.Tests.Support.Http;
 
