@@ -21,7 +21,7 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
-    public void TheReadmeStaysALandingPage()
+    public void The_README_stays_a_landing_page()
     {
         const int maxLines = 300;
         var lines = File.ReadAllLines(RepoLayout.PathOf("README.md")).Length;
@@ -30,7 +30,7 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
-    public void TheReadmeLinksEveryDocsPage()
+    public void The_README_links_every_docs_page()
     {
         var linked = Links("README.md").Select(l => Resolve("README.md", l.Path)).ToHashSet(StringComparer.Ordinal);
 
@@ -39,7 +39,7 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
-    public void TheReadmeSaysWhyTheTokenModuleIsOurOwn()
+    public void The_README_says_why_the_token_module_is_our_own()
     {
         var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
         var start = readme.IndexOf("\n## Why the token module is our own\n", StringComparison.Ordinal);
@@ -58,7 +58,7 @@ public sealed partial class DocumentationTests
 
     [Theory]
     [MemberData(nameof(Pages))]
-    public void EveryRelativeLinkLeadsToAFileAndHeadingThatExist(string page)
+    public void Every_relative_link_leads_to_a_file_and_heading_that_exist(string page)
     {
         var broken = new List<string>();
         foreach (var (path, anchor) in Links(page))
@@ -78,7 +78,7 @@ public sealed partial class DocumentationTests
     }
 
     [Fact]
-    public void PointersToADocsPageFromCodeAndInfraNameOneThatExists()
+    public void Pointers_to_a_docs_page_from_code_and_infra_name_one_that_exists()
     {
         var folders = new[] { "TokenFunction", "TokenFunction.Tests", "bench", "infra", ".ci", ".github", ".devcontainer" };
         var sources = folders

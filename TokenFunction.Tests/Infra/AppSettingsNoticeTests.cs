@@ -16,7 +16,7 @@ public sealed class AppSettingsNoticeTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Shells))]
-    public async Task TheHookNamesTheAppSettingsTheTemplateWrites(HookShell shell)
+    public async Task The_hook_names_the_app_settings_the_template_writes(HookShell shell)
     {
         foreach (var snapshot in infra.Documents.Snapshots)
         {

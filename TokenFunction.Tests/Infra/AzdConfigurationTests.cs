@@ -10,7 +10,7 @@ namespace TokenFunction.Tests.Infra;
 public sealed partial class AzdConfigurationTests(InfraFixture infra)
 {
     [Fact]
-    public void AzureYamlDeclaresTheFunctionServiceAtAnExistingProject()
+    public void Azure_yaml_declares_the_function_service_at_an_existing_project()
     {
         var azure = Yaml.Load("azure.yaml");
 
@@ -26,7 +26,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     }
 
     [Fact]
-    public void AzureYamlPointsAtTheBicepEntryPoint()
+    public void Azure_yaml_points_at_the_Bicep_entry_point()
     {
         var azure = Yaml.Load("azure.yaml");
         var infraPath = Yaml.Str(azure, "infra", "path") ?? "infra";
@@ -44,7 +44,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     /// "a vault exists") and SANDBOX_ENABLED (keeps the sandbox on without its id) travel as variables.
     /// </summary>
     [Fact]
-    public void PipelineCarriesTheLiveKitSettingsButNeverASecret()
+    public void Pipeline_carries_the_LiveKit_settings_but_never_a_secret()
     {
         var azure = Yaml.Load("azure.yaml");
         var variables = Yaml.Strings(azure, "pipeline", "variables").ToList();
@@ -59,7 +59,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     }
 
     [Fact]
-    public void EveryRequiredTemplateParameterIsMappedFromTheAzdEnvironment()
+    public void Every_required_template_parameter_is_mapped_from_the_azd_environment()
     {
         var parameters = ParametersFile();
         var declared = Arm.At(infra.Documents.Compiled, "parameters")!.AsObject();
@@ -104,7 +104,7 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
     [InlineData("sandboxId", "SANDBOX_ID")]
     [InlineData("sandboxEnabled", "SANDBOX_ENABLED")]
     [InlineData("keyVaultRecover", "KEY_VAULT_RECOVER")]
-    public void ParameterComesFromItsVariable(string parameter, string variable)
+    public void Parameter_comes_from_its_variable(string parameter, string variable)
     {
         var value = Arm.Str(ParametersFile(), parameter, "value");
 
@@ -114,13 +114,13 @@ public sealed partial class AzdConfigurationTests(InfraFixture infra)
 
     /// <summary>azd replaces ${AZURE_PRINCIPAL_TYPE} with the signed-in principal's type (AzureFacts.Azd); nobody sets it.</summary>
     [Fact]
-    public void PrincipalTypeIsTheOneAzdFillsIn()
+    public void Principal_type_is_the_one_azd_fills_in()
     {
         Assert.Equal("${" + AzureFacts.Azd.IgnoredPrincipalType + "=User}", Arm.Str(ParametersFile(), "principalType", "value"));
     }
 
     [Fact]
-    public void EveryAzdValueTheTemplateReadsIsDocumentedInTheDeployPageAndCarriedByThePipeline()
+    public void Every_azd_value_the_template_reads_is_documented_in_the_deploy_page_and_carried_by_the_pipeline()
     {
         var settings = DeploySettingsSection();
         var deploy = File.ReadAllText(RepoLayout.PathOf(".github", "workflows", "deploy.yml"));

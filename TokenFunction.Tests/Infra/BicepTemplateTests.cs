@@ -6,7 +6,7 @@ namespace TokenFunction.Tests.Infra;
 public sealed class BicepTemplateTests(InfraFixture infra)
 {
     [Fact]
-    public void BuildsWithNoErrorAndNoWarning()
+    public void Builds_with_no_error_and_no_warning()
     {
         Assert.True(infra.Build.ExitCode == 0, infra.Build.Diagnostics);
         // With --stdout the template goes to stdout; every diagnostic (warning or error) goes to stderr.
@@ -15,14 +15,14 @@ public sealed class BicepTemplateTests(InfraFixture infra)
     }
 
     [Fact]
-    public void LintsWithNoErrorAndNoWarning()
+    public void Lints_with_no_error_and_no_warning()
     {
         Assert.True(infra.Lint.ExitCode == 0, infra.Lint.Diagnostics);
         Assert.Equal("", infra.Lint.Diagnostics);
     }
 
     [Fact]
-    public void UsesTheNewestStableApiVersionsSoLintStaysCleanAsTheyAge()
+    public void Uses_the_newest_stable_API_versions_so_lint_stays_clean_as_they_age()
     {
         Assert.True(infra.FutureLint.ExitCode == 0, infra.FutureLint.Diagnostics);
         Assert.Equal("", infra.FutureLint.Diagnostics);
@@ -32,7 +32,7 @@ public sealed class BicepTemplateTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(RuleNames))]
-    public void TemplateSatisfiesRule(string rule)
+    public void Template_satisfies_rule(string rule)
     {
         var violations = InfraRules.All[rule](infra.Documents).ToList();
 

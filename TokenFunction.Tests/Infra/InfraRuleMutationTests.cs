@@ -89,7 +89,7 @@ public sealed class InfraRuleMutationTests(InfraFixture infra)
 
     [Theory]
     [MemberData(nameof(Mutations))]
-    public void RuleReportsTheBreak(string mutation)
+    public void Rule_reports_the_break(string mutation)
     {
         var (rule, breakIt) = s_mutations[mutation];
         Assert.Empty(InfraRules.All[rule](infra.Documents)); // the real templates pass...
@@ -101,7 +101,7 @@ public sealed class InfraRuleMutationTests(InfraFixture infra)
     }
 
     [Fact]
-    public void EveryRuleHasAtLeastOneBreakThatItCatches()
+    public void Every_rule_has_at_least_one_break_that_it_catches()
     {
         var covered = s_mutations.Values.Select(m => m.Rule).ToHashSet(StringComparer.Ordinal);
 

@@ -18,7 +18,7 @@ public sealed class KeyVaultRecoveryTests(InfraFixture infra) : IDisposable
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     [Fact]
-    public async Task TheVaultIsRecoveredOnlyWhenKeyVaultRecoverSaysSo()
+    public async Task The_vault_is_recovered_only_when_KEY_VAULT_RECOVER_says_so()
     {
         foreach (var snapshot in infra.Documents.Snapshots)
         {
@@ -36,7 +36,7 @@ public sealed class KeyVaultRecoveryTests(InfraFixture infra) : IDisposable
     }
 
     [Fact]
-    public void KeyVaultRecoverIsAnAzdValueTheHooksOwnAndNeverAPipelineVariable()
+    public void KEY_VAULT_RECOVER_is_an_azd_value_the_hooks_own_and_never_a_pipeline_variable()
     {
         var parameter = At(infra.Documents.Compiled, "parameters", "keyVaultRecover");
         Assert.Equal("bool", Str(parameter, "type"));

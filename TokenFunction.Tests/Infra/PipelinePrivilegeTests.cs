@@ -19,7 +19,7 @@ public sealed partial class PipelinePrivilegeTests(InfraFixture infra)
     private const string s_principal = "11111111-2222-3333-4444-555555555555";
 
     [Fact]
-    public async Task TheScriptGrantsOnlyTheResourceGroupAndTheAppIdentitysRolesThenTakesBackAzdsDefaults()
+    public async Task The_script_grants_only_the_resource_group_and_the_app_identitys_roles_then_takes_back_azds_defaults()
     {
         var commands = await DryRunAsync();
         var sub = $"/subscriptions/{s_subscription}";

@@ -8,7 +8,7 @@ public sealed class PostprovisionHookTests : PostprovisionHookContract
     private protected override HookShell Shell => HookShell.Sh;
 
     [Fact]
-    public void AzdRunsTheHookAfterEveryProvisionOnEveryPlatform()
+    public void Azd_runs_the_hook_after_every_provision_on_every_platform()
     {
         var azure = Yaml.Load("azure.yaml");
 
@@ -33,7 +33,7 @@ public abstract class PostprovisionHookContract
     private protected abstract HookShell Shell { get; }
 
     [Fact]
-    public async Task TheSecretAndTheSandboxIdAreEmptiedInTheAzdEnvironmentWithoutPrintingThem()
+    public async Task The_secret_and_the_sandbox_id_are_emptied_in_the_azd_environment_without_printing_them()
     {
         var (exit, output, calls) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = s_secret, ["SANDBOX_ID"] = s_sandboxId, ["SANDBOX_ENABLED"] = "true" });
 
@@ -45,7 +45,7 @@ public abstract class PostprovisionHookContract
     }
 
     [Fact]
-    public async Task NothingIsTouchedWhenNoSecretWasSet()
+    public async Task Nothing_is_touched_when_no_secret_was_set()
     {
         var (exit, output, calls) = await RunAsync(new() { ["SANDBOX_ENABLED"] = "true", ["KEY_VAULT_NAME"] = "kv-abc" });
 
@@ -55,7 +55,7 @@ public abstract class PostprovisionHookContract
 
     /// <summary>Issue 19 item 3: once a provision has recovered the vault, the next one must not try to recover it again.</summary>
     [Fact]
-    public async Task KeyVaultRecoverIsSetBackToFalseAfterTheProvisionThatRecovered()
+    public async Task KEY_VAULT_RECOVER_is_set_back_to_false_after_the_provision_that_recovered()
     {
         var (exit, output, calls) = await RunAsync(new() { ["KEY_VAULT_RECOVER"] = "true", ["KEY_VAULT_NAME"] = "kv-abc" });
 
@@ -65,7 +65,7 @@ public abstract class PostprovisionHookContract
     }
 
     [Fact]
-    public async Task AFailedAzdCallFailsTheHookNamingTheCommand()
+    public async Task A_failed_azd_call_fails_the_hook_naming_the_command()
     {
         var (exit, output, _) = await RunAsync(new() { ["LIVEKIT_API_SECRET"] = s_secret, ["FAKE_AZD_EXIT"] = "3" });
 

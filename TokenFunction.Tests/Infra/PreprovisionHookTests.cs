@@ -14,7 +14,7 @@ public sealed class PreprovisionHookTests : PreprovisionHookContract
     private protected override HookShell Shell => HookShell.Sh;
 
     [Fact]
-    public void AzdRunsTheHookBeforeEveryProvisionOnEveryPlatform()
+    public void Azd_runs_the_hook_before_every_provision_on_every_platform()
     {
         var azure = Yaml.Load("azure.yaml");
 
@@ -25,7 +25,7 @@ public sealed class PreprovisionHookTests : PreprovisionHookContract
     }
 
     [Fact]
-    public void ThePowerShellHookRefusesTheSameFlexSettings()
+    public void The_PowerShell_hook_refuses_the_same_flex_settings()
     {
         var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
 
@@ -33,7 +33,7 @@ public sealed class PreprovisionHookTests : PreprovisionHookContract
     }
 
     [Fact]
-    public void ThePowerShellHookRefusesTheSameManagedSettings()
+    public void The_PowerShell_hook_refuses_the_same_managed_settings()
     {
         var sh = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.sh"));
         var ps1 = File.ReadAllText(RepoLayout.PathOf("infra", "hooks", "preprovision.ps1"));
@@ -69,7 +69,7 @@ public abstract class PreprovisionHookContract
     public static TheoryData<string> FlexRefusedSettings => [.. AzureFacts.FlexConsumptionRefuses.AppSettings];
 
     [Fact]
-    public async Task AValidEnvironmentPasses()
+    public async Task A_valid_environment_passes()
     {
         var (exit, output) = await RunAsync(s_valid);
 
@@ -77,7 +77,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task ALaterProvisionWithoutTheSecretPassesWithANoticeThatTheVaultKeepsItsSecret()
+    public async Task A_later_provision_without_the_secret_passes_with_a_notice_that_the_vault_keeps_its_secret()
     {
         var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", null), ("KEY_VAULT_NAME", "kv-abc123"));
 
@@ -93,7 +93,7 @@ public abstract class PreprovisionHookContract
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public async Task AFirstProvisionWithoutTheSecretIsRefusedNamingTheSettingAndTheCommand(string? secret)
+    public async Task A_first_provision_without_the_secret_is_refused_naming_the_setting_and_the_command(string? secret)
     {
         var (exit, output) = await RunAsync(s_valid, ("LIVEKIT_API_SECRET", secret), ("KEY_VAULT_NAME", null));
 
@@ -104,7 +104,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task AFirstProvisionWithTheSecretPasses()
+    public async Task A_first_provision_with_the_secret_passes()
     {
         var (exit, output) = await RunAsync(s_valid, ("KEY_VAULT_NAME", null));
 
@@ -120,7 +120,7 @@ public abstract class PreprovisionHookContract
     [InlineData("0123456789abcdef0123", "false", "kv-abc", "SANDBOX_ID is set but SANDBOX_ENABLED is not true")]
     [InlineData(null, "true", null, "SANDBOX_ENABLED is true but SANDBOX_ID is empty and this environment has no Key Vault yet")]
     [InlineData(null, "yes", "kv-abc", "SANDBOX_ENABLED must be true or false")]
-    public async Task ASandboxSettingAPushWouldUndoIsRefused(string? id, string? enabled, string? vault, string expected)
+    public async Task A_sandbox_setting_a_push_would_undo_is_refused(string? id, string? enabled, string? vault, string expected)
     {
         var (exit, output) = await RunAsync(s_valid, ("SANDBOX_ID", id), ("SANDBOX_ENABLED", enabled), ("KEY_VAULT_NAME", vault));
 
@@ -133,7 +133,7 @@ public abstract class PreprovisionHookContract
     [InlineData("0123456789abcdef0123", "true", null)]
     [InlineData(null, "true", "kv-abc")]
     [InlineData(null, "false", null)]
-    public async Task ASandboxThePipelineKeepsPasses(string? id, string? enabled, string? vault)
+    public async Task A_sandbox_the_pipeline_keeps_passes(string? id, string? enabled, string? vault)
     {
         var (exit, output) = await RunAsync(s_valid, ("SANDBOX_ID", id), ("SANDBOX_ENABLED", enabled), ("KEY_VAULT_NAME", vault));
 
@@ -142,7 +142,7 @@ public abstract class PreprovisionHookContract
 
     [Theory]
     [MemberData(nameof(FlexRegions))]
-    public async Task EveryFlexConsumptionRegionPasses(string region)
+    public async Task Every_Flex_Consumption_region_passes(string region)
     {
         var (exit, output) = await RunAsync(s_valid, ("AZURE_LOCATION", region));
 
@@ -154,7 +154,7 @@ public abstract class PreprovisionHookContract
     [InlineData("germanynorth")]
     [InlineData("SwedenCentral")]
     [InlineData("sweden")]
-    public async Task ARegionWithoutFlexConsumptionIsRefused(string region)
+    public async Task A_region_without_Flex_Consumption_is_refused(string region)
     {
         Assert.DoesNotContain(region, AzureFacts.FlexConsumptionRegions);
 
@@ -174,7 +174,7 @@ public abstract class PreprovisionHookContract
     [InlineData("my-project.livekit.cloud")]
     [InlineData("tcp://livekit.example:7880")]
     [InlineData("wss:/livekit.example")]
-    public async Task LiveKitUrlIsJudgedAsTheWorkerJudgesIt(string url)
+    public async Task LIVEKIT_URL_is_judged_as_the_worker_judges_it(string url)
     {
         var workerAccepts = new LiveKitServerOptionsValidator().Validate(null, new LiveKitServerOptions { Url = url }).Succeeded;
 
@@ -191,7 +191,7 @@ public abstract class PreprovisionHookContract
     [InlineData("AUTH_AUTHORITY", "http://issuer.example", "must be https://")]
     [InlineData("AUTH_AUTHORITY", "issuer.example", "must be an https:// URL")]
     [InlineData("AUTH_MODE", "bearer", "AUTH_MODE must be Anonymous or Bearer")]
-    public async Task BearerModeWithoutAUsableIssuerOrAudienceIsRefused(string name, string? value, string expected)
+    public async Task Bearer_mode_without_a_usable_issuer_or_audience_is_refused(string name, string? value, string expected)
     {
         var (exit, output) = await RunAsync(s_valid, (name, value));
 
@@ -201,7 +201,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task APlainHttpIssuerPassesOnlyWithRequireHttpsMetadataOff()
+    public async Task A_plain_HTTP_issuer_passes_only_with_RequireHttpsMetadata_off()
     {
         var (exit, output) = await RunAsync(s_valid, ("AUTH_AUTHORITY", "http://localhost:8080/realms/dev"),
             ("EXTRA_APP_SETTINGS", "Auth__RequireHttpsMetadata=false"));
@@ -210,7 +210,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task AnonymousModeNeedsNoIssuer()
+    public async Task Anonymous_mode_needs_no_issuer()
     {
         var (exit, output) = await RunAsync(s_valid, ("AUTH_MODE", null), ("AUTH_AUTHORITY", null), ("AUTH_AUDIENCE", null),
             ("EXTRA_APP_SETTINGS", "TokenPolicy__MaxTtl=00:30:00"));
@@ -220,7 +220,7 @@ public abstract class PreprovisionHookContract
 
     [Theory]
     [MemberData(nameof(FlexRefusedSettings))]
-    public async Task ExtraSettingsFlexConsumptionRefusesAreRefused(string setting)
+    public async Task Extra_settings_Flex_Consumption_refuses_are_refused(string setting)
     {
         var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", $"TokenPolicy__MaxTtl=00:30:00;{setting}=1"));
 
@@ -242,7 +242,7 @@ public abstract class PreprovisionHookContract
     [InlineData("Auth__Audience=\"x\"", "must not contain \" or \\")]
     [InlineData("TokenPolicy__MaxTtl", "entry 1 (counting from 1, split at ;) is not NAME=value")]
     [InlineData("=00:30:00", "entry 1 (counting from 1, split at ;) is not NAME=value")]
-    public async Task ExtraSettingsTheTemplateOwnsOrAzdCannotCarryAreRefused(string extra, string expected)
+    public async Task Extra_settings_the_template_owns_or_azd_cannot_carry_are_refused(string extra, string expected)
     {
         var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", extra));
 
@@ -258,7 +258,7 @@ public abstract class PreprovisionHookContract
     [InlineData("TokenPolicy__MaxTtl=00:30:00;pasted-value-4f2a9c;Auth__NameClaim=name", 2, "pasted-value-4f2a9c")]
     [InlineData("=pasted-value-4f2a9c", 1, "pasted-value-4f2a9c")]
     [InlineData(";;Token Policy=pasted-value-4f2a9c", 3, "pasted-value-4f2a9c")]
-    public async Task AMalformedExtraSettingIsNamedByItsPositionAndNeverEchoed(string extra, int position, string value)
+    public async Task A_malformed_extra_setting_is_named_by_its_position_and_never_echoed(string extra, int position, string value)
     {
         var (exit, output) = await RunAsync(s_valid, ("EXTRA_APP_SETTINGS", extra));
 
@@ -269,7 +269,7 @@ public abstract class PreprovisionHookContract
 
     /// <summary>Issue 19 item 6: no refusal or notice prints a value; a passing run prints no value either.</summary>
     [Fact]
-    public async Task NoMessagePrintsAValue()
+    public async Task No_message_prints_a_value()
     {
         var sentinel = "value-sentinel-" + Guid.NewGuid().ToString("N")[..8];
         (string Name, string? Value)[][] cases =
@@ -310,7 +310,7 @@ public abstract class PreprovisionHookContract
     [InlineData("Auth__NameClaim=   ")]
     [InlineData("TokenPolicy__MaxTtl=00:30:00")]
     [InlineData("Authority__X=1")]
-    public async Task AnonymousModeRefusesBearerSettingsAsTheWorkerDoes(string entry)
+    public async Task Anonymous_mode_refuses_bearer_settings_as_the_worker_does(string entry)
     {
         var name = entry[..entry.IndexOf('=', StringComparison.Ordinal)];
         var value = entry[(entry.IndexOf('=', StringComparison.Ordinal) + 1)..].Trim();
@@ -338,7 +338,7 @@ public abstract class PreprovisionHookContract
     /// provision the hook asks the Azure CLI (a fake here) for this environment's deleted vault and names both ways out.
     /// </summary>
     [Fact]
-    public async Task ASoftDeletedVaultIsFoundBeforeAFirstProvisionAndTheWaysOutNamed()
+    public async Task A_soft_deleted_vault_is_found_before_a_first_provision_and_the_ways_out_named()
     {
         var environment = Environment(("KEY_VAULT_NAME", null), ("AZURE_ENV_NAME", "tokens"), ("AZURE_SUBSCRIPTION_ID", "sub-1"), ("FAKE_AZ_DELETED", "kv-deleted123"));
 
@@ -360,7 +360,7 @@ public abstract class PreprovisionHookContract
     [InlineData("", "0")]
     [InlineData("", "1")]
     [InlineData("kv-deleted123", "1")]
-    public async Task NoDeletedVaultOrNoAnswerFromTheCliLetsAFirstProvisionThrough(string deleted, string azExit)
+    public async Task No_deleted_vault_or_no_answer_from_the_CLI_lets_a_first_provision_through(string deleted, string azExit)
     {
         var environment = Environment(("KEY_VAULT_NAME", null), ("AZURE_ENV_NAME", "tokens"), ("FAKE_AZ_DELETED", deleted), ("FAKE_AZ_EXIT", azExit));
 
@@ -371,7 +371,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task RecoveringBringsTheSecretBackSoNoneIsNeededAndTheCliIsNotAsked()
+    public async Task Recovering_brings_the_secret_back_so_none_is_needed_and_the_CLI_is_not_asked()
     {
         var environment = Environment(("KEY_VAULT_NAME", null), ("LIVEKIT_API_SECRET", null), ("KEY_VAULT_RECOVER", "true"), ("FAKE_AZ_DELETED", "kv-deleted123"));
 
@@ -384,7 +384,7 @@ public abstract class PreprovisionHookContract
     [Theory]
     [InlineData("true", "kv-abc", "KEY_VAULT_RECOVER is true but this environment's vault exists")]
     [InlineData("yes", null, "KEY_VAULT_RECOVER must be true or false")]
-    public async Task ARecoveryThatCannotWorkIsRefused(string recover, string? vault, string expected)
+    public async Task A_recovery_that_cannot_work_is_refused(string recover, string? vault, string expected)
     {
         var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", Environment(("KEY_VAULT_RECOVER", recover), ("KEY_VAULT_NAME", vault)));
 
@@ -393,7 +393,7 @@ public abstract class PreprovisionHookContract
     }
 
     [Fact]
-    public async Task ALaterProvisionDoesNotAskTheCli()
+    public async Task A_later_provision_does_not_ask_the_CLI()
     {
         var (exit, output, calls) = await HookRunner.RunWithToolsAsync(Shell, "preprovision", Environment(("KEY_VAULT_NAME", "kv-abc"), ("FAKE_AZ_DELETED", "kv-abc")));
 

@@ -19,7 +19,7 @@ public sealed class TemplateHistoryTests : IDisposable
     public void Dispose() => Directory.Delete(_scratch, recursive: true);
 
     [Fact]
-    public async Task TheTemplatesAsTheyWereBeforeIssue10FailTheAzureFactsRules()
+    public async Task The_templates_as_they_were_before_issue_10_fail_the_AzureFacts_rules()
     {
         Replace("app/rbac.bicep", $"'{AzureFacts.Roles.MonitoringMetricsPublisher}'", $"'{InfraRuleMutationTests.WrongMetricsPublisherId}'");
         Replace("app/api.bicep", "      scmMinTlsVersion: '1.2'\n", "      scmMinTlsVersion: '1.2'\n      ftpsState: 'Disabled'\n");
@@ -34,7 +34,7 @@ public sealed class TemplateHistoryTests : IDisposable
     [InlineData("SecretsOfficer", AzureFacts.Roles.KeyVaultSecretsOfficer)]
     [InlineData("SecretsUser", AzureFacts.Roles.KeyVaultSecretsUser)]
     [InlineData("None", null)]
-    public async Task TheDeployerGetsTheKeyVaultRoleItsParameterNames(string role, string? expectedRoleId)
+    public async Task The_deployer_gets_the_Key_Vault_role_its_parameter_names(string role, string? expectedRoleId)
     {
         var inputs = Inputs() with { PrincipalKeyVaultRole = role };
 

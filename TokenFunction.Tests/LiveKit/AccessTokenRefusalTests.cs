@@ -16,7 +16,7 @@ public sealed class AccessTokenRefusalTests
     [InlineData("devkey", "", "apiSecret")]
     [InlineData(null, "secret", "apiKey")]
     [InlineData("devkey", null, "apiSecret")]
-    public void EmptyKeyOrSecretIsRefused(string? key, string? secret, string parameter)
+    public void Empty_key_or_secret_is_refused(string? key, string? secret, string parameter)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => new AccessToken(key!, secret!));
         Assert.Equal(parameter, error.ParamName);
@@ -25,7 +25,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void JoinGrantWithoutIdentityIsRefused()
+    public void Join_grant_without_identity_is_refused()
     {
         var token = Token().AddGrant(new VideoGrant { RoomJoin = true, Room = "r" });
 
@@ -37,7 +37,7 @@ public sealed class AccessTokenRefusalTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    public void JoinGrantWithoutRoomIsRefused(string? room)
+    public void Join_grant_without_room_is_refused(string? room)
     {
         var token = Token();
         token.Identity = "alice";
@@ -49,7 +49,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void GrantsWithoutJoinNeedNeitherIdentityNorRoom()
+    public void Grants_without_join_need_neither_identity_nor_room()
     {
         var token = Token().AddGrant(new VideoGrant { CanPublish = false, CanSubscribe = true });
 
@@ -62,7 +62,7 @@ public sealed class AccessTokenRefusalTests
 
     [Theory]
     [MemberData(nameof(ZeroLengthLifetimes))]
-    public void ExpiryNotAfterNotBeforeIsRefused(string lifetime)
+    public void Expiry_not_after_not_before_is_refused(string lifetime)
     {
         var token = Token();
         token.Identity = "alice";
@@ -96,7 +96,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void TtlPastTheEndOfTimeIsRefusedNotOverflowed()
+    public void Ttl_past_the_end_of_time_is_refused_not_overflowed()
     {
         var token = Token();
         token.Ttl = TimeSpan.MaxValue;
@@ -106,7 +106,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void AnUndefinedTrackSourceIsRefused()
+    public void An_undefined_track_source_is_refused()
     {
         var token = Token().AddGrant(new VideoGrant { CanPublishSources = [TrackSource.Camera, (TrackSource)9] });
 
@@ -115,7 +115,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void LoneSurrogatesAreNeverWrittenAsInvalidUtf8()
+    public void Lone_surrogates_are_never_written_as_invalid_UTF8()
     {
         var token = Token();
         token.Identity = "a\uD800b";
@@ -129,7 +129,7 @@ public sealed class AccessTokenRefusalTests
     }
 
     [Fact]
-    public void ToStringNamesNoSecret()
+    public void ToString_names_no_secret()
     {
         Assert.DoesNotContain(Secret, Token().ToString(), StringComparison.Ordinal);
     }

@@ -15,7 +15,7 @@ public sealed class AccessTokenTests
             .AddGrant(new VideoGrant { RoomJoin = true, Room = "demo-room" });
 
     [Fact]
-    public void HeaderIsHs256Jwt()
+    public void Header_is_HS256_JWT()
     {
         var token = Participant().ToJwt();
 
@@ -23,7 +23,7 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
-    public void SignatureIsHmacSha256OfTheSigningInputWithTheDevSecret()
+    public void Signature_is_HMAC_SHA256_of_the_signing_input_with_the_dev_secret()
     {
         var token = Participant("secret").ToJwt();
 
@@ -34,7 +34,7 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
-    public void RegisteredClaimsComeFromKeyIdentityAndClock()
+    public void Registered_claims_come_from_key_identity_and_clock()
     {
         var token = Participant();
         token.Ttl = TimeSpan.FromMinutes(15);
@@ -50,7 +50,7 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
-    public void DefaultTtlIsSixHours()
+    public void Default_ttl_is_six_hours()
     {
         var payload = JwtParts.Payload(Participant().ToJwt());
 
@@ -59,7 +59,7 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
-    public void UnsetFieldsAreOmitted()
+    public void Unset_fields_are_omitted()
     {
         var payload = JwtParts.Payload(Participant().ToJwt());
 
@@ -68,7 +68,7 @@ public sealed class AccessTokenTests
     }
 
     [Fact]
-    public void ExplicitFalseOptionalBooleansAreWritten()
+    public void Explicit_false_optional_booleans_are_written()
     {
         var token = Participant().AddGrant(new VideoGrant { CanPublish = false, CanSubscribe = true });
 

@@ -32,7 +32,7 @@ public sealed class IdentityModelCrossCheckTests
 
     [Theory]
     [MemberData(nameof(LongSecrets))]
-    public async Task IdentityModelValidatesOurTokens(string secret)
+    public async Task IdentityModel_validates_our_tokens(string secret)
     {
         var token = new AccessToken(Key, secret)
         {
@@ -55,7 +55,7 @@ public sealed class IdentityModelCrossCheckTests
     }
 
     [Fact]
-    public async Task IdentityModelRejectsOurTokenUnderAnotherSecret()
+    public async Task IdentityModel_rejects_our_token_under_another_secret()
     {
         var token = new AccessToken(Key, "0123456789abcdef0123456789abcdef") { Identity = "bob" }.ToJwt();
 
@@ -66,7 +66,7 @@ public sealed class IdentityModelCrossCheckTests
 
     [Theory]
     [MemberData(nameof(LongSecrets))]
-    public void OurVerifierAcceptsIdentityModelTokens(string secret)
+    public void Our_verifier_accepts_IdentityModel_tokens(string secret)
     {
         var now = DateTime.UtcNow;
         var descriptor = new SecurityTokenDescriptor
@@ -95,7 +95,7 @@ public sealed class IdentityModelCrossCheckTests
     }
 
     [Fact]
-    public void IdentityModelCannotSignWithTheDevSecretButWeCan()
+    public void IdentityModel_cannot_sign_with_the_dev_secret_but_we_can()
     {
         // The reason the module signs with HMACSHA256 itself: LiveKit's dev secret is 6 bytes.
         var descriptor = new SecurityTokenDescriptor

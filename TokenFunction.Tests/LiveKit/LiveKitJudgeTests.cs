@@ -59,7 +59,7 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
 
     [Theory]
     [MemberData(nameof(CaseNames))]
-    public void TheSdkAcceptsOurTokenAndMintsTheSameClaims(string name)
+    public void The_SDK_accepts_our_token_and_mints_the_same_claims(string name)
     {
         var result = batch.Results[name];
 
@@ -104,7 +104,7 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
     }
 
     [Fact]
-    public void ThereAreAtLeastThirtyCasesIncludingTheDevSecret()
+    public void There_are_at_least_thirty_cases_including_the_dev_secret()
     {
         Assert.True(Cases.Count >= 30);
         Assert.Contains(Cases, c => c.Secret == "secret");
@@ -112,7 +112,7 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
     }
 
     [Fact]
-    public void TheJudgeRejectsBadTokens()
+    public void The_judge_rejects_bad_tokens()
     {
         // Without this the judge could be saying yes to anything.
         Assert.False(batch.Tampered.Ok);
@@ -122,7 +122,7 @@ public sealed class LiveKitJudgeTests(LiveKitJudgeTests.Batch batch) : IClassFix
     }
 
     [Fact]
-    public async Task TheJudgeChecksTheLifetimeAsOfTheMintingClock()
+    public async Task The_judge_checks_the_lifetime_as_of_the_minting_clock()
     {
         // Minted an hour ago by a clock the judge is told about: valid then, so accepted now; the same token judged
         // as of 20 s after it was minted is past its 1 s lifetime and the SDK's 10 s tolerance, so refused.

@@ -26,7 +26,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(VideoFields))]
-    public void EachVideoFieldIsWrittenAloneUnderItsProtocolNameAndReadBack(string field, string json)
+    public void Each_video_field_is_written_alone_under_its_protocol_name_and_read_back(string field, string json)
     {
         var grant = JsonSerializer.Deserialize<VideoGrant>($"{{\"{field}\":{json}}}", TestJson.CamelCase)!;
         var token = new AccessToken("devkey", "secret", s_clock) { Identity = "alice" };
@@ -49,7 +49,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void EveryClaimSurvivesARoundTrip()
+    public void Every_claim_survives_a_round_trip()
     {
         var token = new AccessToken("APIfull", "a-32-byte-or-longer-secret-for-the-test", s_clock)
         {
@@ -103,7 +103,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void RoomConfigIsCamelCaseWithUnsetFieldsOmitted()
+    public void Room_config_is_camelCase_with_unset_fields_omitted()
     {
         var token = new AccessToken("devkey", "secret", s_clock)
         {
@@ -117,7 +117,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void NonAsciiTextSurvivesAndIsWrittenAsUtf8()
+    public void Non_ASCII_text_survives_and_is_written_as_UTF8()
     {
         var attributes = new Dictionary<string, string>
         {
@@ -146,7 +146,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void AddGrantLetsLaterFieldsWinAndCopiesTheSourcesInOurWritersKeyOrder()
+    public void AddGrant_lets_later_fields_win_and_copies_the_sources_in_our_writers_key_order()
     {
         // The merge rule follows the Node SDK's addGrant, `this.grants.video = { ...this.grants.video ?? {}, ...grant }`
         // (livekit-server-sdk 2.19.2 dist/AccessToken.js); the key order pinned below is our writer's own, not Node's.
@@ -162,7 +162,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void TrackSourcesMapToTheirWireNames()
+    public void Track_sources_map_to_their_wire_names()
     {
         foreach (var source in Enum.GetValues<TrackSource>())
         {
@@ -180,7 +180,7 @@ public sealed class RoundTripTests
 
     [Theory]
     [MemberData(nameof(TtlSeconds))]
-    public void TtlSetsExpiryExactly(int seconds)
+    public void Ttl_sets_expiry_exactly(int seconds)
     {
         var now = s_now.AddMilliseconds(750); // fractions are dropped from both ends alike
         var token = new AccessToken("devkey", "secret", new FakeTimeProvider(now)) { Ttl = TimeSpan.FromSeconds(seconds) };
@@ -192,7 +192,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void ExplicitNotBeforeAndExpiryWin()
+    public void Explicit_not_before_and_expiry_win()
     {
         var token = new AccessToken("devkey", "secret", s_clock)
         {
@@ -208,7 +208,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void NotBeforeAloneShiftsTheTtlWindow()
+    public void Not_before_alone_shifts_the_ttl_window()
     {
         var token = new AccessToken("devkey", "secret", s_clock) { NotBefore = s_now.AddHours(1), Ttl = TimeSpan.FromMinutes(15) };
 
@@ -218,7 +218,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void TokensFromManyThreadsAndSecretsAllVerify()
+    public void Tokens_from_many_threads_and_secrets_all_verify()
     {
         // The signer keeps one keyed HMAC per thread; interleaving secrets on shared threads must never mix keys up.
         var secrets = new[] { "secret", "another-secret", "a-third-one-that-is-longer-than-32-bytes!!" };

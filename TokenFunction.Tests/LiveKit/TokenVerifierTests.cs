@@ -21,7 +21,7 @@ public sealed class TokenVerifierTests
     private static string Good() => JwtParts.Sign("""{"alg":"HS256","typ":"JWT"}""", Payload(s_nowSeconds, s_nowSeconds + 600), Secret);
 
     [Fact]
-    public void AWellFormedTokenIsAccepted()
+    public void A_well_formed_token_is_accepted()
     {
         var result = Verifier().Verify(Good());
 
@@ -32,7 +32,7 @@ public sealed class TokenVerifierTests
     }
 
     [Fact]
-    public void ATokenWithoutTypIsAccepted()
+    public void A_token_without_typ_is_accepted()
     {
         // The Node SDK writes {"alg":"HS256"} only.
         var token = JwtParts.Sign("""{"alg":"HS256"}""", Payload(s_nowSeconds, s_nowSeconds + 600), Secret);
@@ -94,7 +94,7 @@ public sealed class TokenVerifierTests
 
     [Theory]
     [MemberData(nameof(BadTokens))]
-    public void BadTokensAreRejectedWithAReason(string name, string token, string reasonMentions)
+    public void Bad_tokens_are_rejected_with_a_reason(string name, string token, string reasonMentions)
     {
         var result = Verifier().Verify(token);
 
@@ -108,7 +108,7 @@ public sealed class TokenVerifierTests
     [InlineData(-59, true)]   // exp 59 s ago: inside the 60 s leeway
     [InlineData(-60, false)]  // exactly at the edge: expired
     [InlineData(1, true)]
-    public void ExpiryHasSixtySecondsOfLeeway(int expOffset, bool valid)
+    public void Expiry_has_sixty_seconds_of_leeway(int expOffset, bool valid)
     {
         var token = JwtParts.Sign("""{"alg":"HS256"}""", Payload(s_nowSeconds - 600, s_nowSeconds + expOffset), Secret);
 
@@ -119,7 +119,7 @@ public sealed class TokenVerifierTests
     [InlineData(60, true)]
     [InlineData(61, false)]
     [InlineData(0, true)]
-    public void NotBeforeHasSixtySecondsOfLeeway(int nbfOffset, bool valid)
+    public void Not_before_has_sixty_seconds_of_leeway(int nbfOffset, bool valid)
     {
         var token = JwtParts.Sign("""{"alg":"HS256"}""", Payload(s_nowSeconds + nbfOffset, s_nowSeconds + 3600), Secret);
 
@@ -127,7 +127,7 @@ public sealed class TokenVerifierTests
     }
 
     [Fact]
-    public void LeewayCanBeNarrowed()
+    public void Leeway_can_be_narrowed()
     {
         var token = JwtParts.Sign("""{"alg":"HS256"}""", Payload(s_nowSeconds - 600, s_nowSeconds - 30), Secret);
         var strict = new TokenVerifier(Key, Secret, new FakeTimeProvider(s_now)) { Leeway = TimeSpan.Zero };
@@ -137,7 +137,7 @@ public sealed class TokenVerifierTests
     }
 
     [Fact]
-    public void OurTokensExpireWhenTheClockPassesExpPlusLeeway()
+    public void Our_tokens_expire_when_the_clock_passes_exp_plus_leeway()
     {
         var clock = new FakeTimeProvider(s_now);
         var jwt = new AccessToken(Key, Secret, clock) { Identity = "a", Ttl = TimeSpan.FromMinutes(15) }.ToJwt();
@@ -150,7 +150,7 @@ public sealed class TokenVerifierTests
     }
 
     [Fact]
-    public void ArbitraryInputNeverThrows()
+    public void Arbitrary_input_never_throws()
     {
         var good = Good();
         var verifier = Verifier();
@@ -167,7 +167,7 @@ public sealed class TokenVerifierTests
     }
 
     [Fact]
-    public void ATokenMuchLongerThanAnyLiveKitTokenIsRejected()
+    public void A_token_much_longer_than_any_LiveKit_token_is_rejected()
     {
         var result = Verifier().Verify(new string('a', TokenVerifier.MaxTokenLength + 1));
 

@@ -23,7 +23,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void AVaultUriSelectsTheCachedKeyVaultProviderWithItsWarmUp()
+    public void A_vault_URI_selects_the_cached_Key_Vault_provider_with_its_warm_up()
     {
         using var services = Build(
             ("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"),
@@ -43,7 +43,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void TheSecretNameCanBeChanged()
+    public void The_secret_name_can_be_changed()
     {
         using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_SECRET_NAME", "other"));
 
@@ -51,7 +51,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void WithoutAVaultTheConfiguredPairIsServed()
+    public void Without_a_vault_the_configured_pair_is_served()
     {
         using var services = Build(("LIVEKIT_API_KEY", "devkey"), ("LIVEKIT_API_SECRET", "secret"));
 
@@ -60,7 +60,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void WithNeitherSettingStartUpFailsNamingBoth()
+    public void With_neither_setting_start_up_fails_naming_both()
     {
         var error = Assert.Throws<InvalidOperationException>(() => Build(("LIVEKIT_API_KEY", "devkey")));
 
@@ -76,7 +76,7 @@ public sealed class ApiCredentialsRegistrationTests
     [InlineData("KEY_VAULT_MAX_STALENESS_SECONDS", "-1", "staleness")]
     [InlineData("KEY_VAULT_RETRY_MIN_SECONDS", "90", "backoff")]
     [InlineData("KEY_VAULT_FETCH_TIMEOUT_SECONDS", "0", "fetch timeout")]
-    public void BadSettingsAreRefusedAtStartUp(string setting, string value, string named)
+    public void Bad_settings_are_refused_at_start_up(string setting, string value, string named)
     {
         var settings = new Dictionary<string, string>
         {
@@ -91,7 +91,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void AMalformedNumberIsRefusedNamingTheSetting()
+    public void A_malformed_number_is_refused_naming_the_setting()
     {
         using var services = Build(("KEY_VAULT_URI", "https://kv-abc.vault.azure.net/"), ("KEY_VAULT_CACHE_TTL_SECONDS", "00:05:00"));
 
@@ -100,7 +100,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void TheDefaultsAreValid()
+    public void The_defaults_are_valid()
     {
         var options = new KeyVaultApiCredentialsOptions { VaultUri = new Uri("https://kv-abc.vault.azure.net/") };
 
@@ -109,7 +109,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void InAzureTheManagedIdentityIsUsedAndLocallyTheDefaultChain()
+    public void In_Azure_the_managed_identity_is_used_and_locally_the_default_chain()
     {
         static IConfiguration Settings(params (string Key, string Value)[] values) => new ConfigurationBuilder()
             .AddInMemoryCollection(values.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
@@ -121,7 +121,7 @@ public sealed class ApiCredentialsRegistrationTests
     }
 
     [Fact]
-    public void TheSdkDoesNotRetryOnItsOwn()
+    public void The_SDK_does_not_retry_on_its_own()
     {
         var options = KeyVaultAccess.CreateClientOptions(new KeyVaultApiCredentialsOptions { FetchTimeout = TimeSpan.FromSeconds(7) });
 

@@ -9,7 +9,7 @@ namespace TokenFunction.Tests.Secrets;
 public sealed class ApiCredentialsWarmUpServiceTests
 {
     [Fact]
-    public async Task StartUpLoadsThePairSoTheFirstRequestIsACachedHit()
+    public async Task Start_up_loads_the_pair_so_the_first_request_is_a_cached_hit()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("warm-secret", "v1");
@@ -24,7 +24,7 @@ public sealed class ApiCredentialsWarmUpServiceTests
     }
 
     [Fact]
-    public async Task AHangingVaultDelaysStartUpOnlyUntilTheWarmUpTimeout()
+    public async Task A_hanging_vault_delays_start_up_only_until_the_warm_up_timeout()
     {
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.FromSeconds(10));
         var hanging = harness.Pending();
@@ -48,7 +48,7 @@ public sealed class ApiCredentialsWarmUpServiceTests
     }
 
     [Fact]
-    public async Task AFailingVaultDoesNotFailStartUp()
+    public async Task A_failing_vault_does_not_fail_start_up()
     {
         using var harness = new KeyVaultHarness();
         harness.FailsFromNowOn(FakeResponse.Failure(403, "Forbidden"));
@@ -62,7 +62,7 @@ public sealed class ApiCredentialsWarmUpServiceTests
     }
 
     [Fact]
-    public async Task AZeroWarmUpTimeoutDoesNotWaitButTheFirstReadStillStartsAtStartUp()
+    public async Task A_zero_warm_up_timeout_does_not_wait_but_the_first_read_still_starts_at_start_up()
     {
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
         var pending = harness.Pending();
@@ -80,7 +80,7 @@ public sealed class ApiCredentialsWarmUpServiceTests
     }
 
     [Fact]
-    public async Task AZeroWarmUpTimeoutWithAFailingVaultKeepsRetryingWithoutARequest()
+    public async Task A_zero_warm_up_timeout_with_a_failing_vault_keeps_retrying_without_a_request()
     {
         using var harness = new KeyVaultHarness(o => o.WarmUpTimeout = TimeSpan.Zero);
         harness.Fails(FakeResponse.Failure(503, "ServiceUnavailable"));

@@ -10,7 +10,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task AThousandConcurrentColdCallersCauseExactlyOneKeyVaultCall()
+    public async Task A_thousand_concurrent_cold_callers_cause_exactly_one_Key_Vault_call()
     {
         using var harness = new KeyVaultHarness();
         var pending = harness.Pending();
@@ -30,7 +30,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task WithinTheTimeToLiveKeyVaultIsNotCalledAgain()
+    public async Task Within_the_time_to_live_Key_Vault_is_not_called_again()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("ttl-secret-1", "v1");
@@ -47,7 +47,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task RefreshAheadNeverBlocksACallerAndSwapsInTheNewPair()
+    public async Task Refresh_ahead_never_blocks_a_caller_and_swaps_in_the_new_pair()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("refresh-secret-1", "v1");
@@ -79,7 +79,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task AnOutageAfterWarmUpServesTheStalePairWithAWarningThenRecovers()
+    public async Task An_outage_after_warm_up_serves_the_stale_pair_with_a_warning_then_recovers()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("outage-secret-1", "v1");
@@ -116,7 +116,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task AnOutageWhenColdAnswersUnavailableWithRetryAfterThenRecoversByItself()
+    public async Task An_outage_when_cold_answers_unavailable_with_Retry_After_then_recovers_by_itself()
     {
         using var harness = new KeyVaultHarness();
         harness.FailsFromNowOn(FakeResponse.Failure(500, "InternalError"));
@@ -141,7 +141,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task TooManyRequestsWithRetryAfterMeansNoCallBeforeItPasses()
+    public async Task Too_many_requests_with_Retry_After_means_no_call_before_it_passes()
     {
         using var harness = new KeyVaultHarness();
         harness.Fails(FakeResponse.Failure(429, "Throttled", ("Retry-After", "30")));
@@ -165,7 +165,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task ARetryAfterLongerThanTheMaximumBackoffIsStillHonouredWhileServingStale()
+    public async Task A_Retry_After_longer_than_the_maximum_backoff_is_still_honoured_while_serving_stale()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("warm-throttled-secret", "v1");
@@ -188,7 +188,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task RotationServesTheNewPairAfterRefreshAndNeverAMixedOne()
+    public async Task Rotation_serves_the_new_pair_after_refresh_and_never_a_mixed_one()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("rotation-secret-A", "vA", "keyA");
@@ -238,7 +238,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task WithoutTheTagTheConfiguredApiKeyIsUsed()
+    public async Task Without_the_tag_the_configured_API_key_is_used()
     {
         using var harness = new KeyVaultHarness(o => o.FallbackApiKey = "fallback-key");
         harness.Returns("untagged-secret", "v1", apiKey: null);
@@ -249,7 +249,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task WithoutTheTagOrAFallbackKeyNothingIsServedAndNothingLeaks()
+    public async Task Without_the_tag_or_a_fallback_key_nothing_is_served_and_nothing_leaks()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("untagged-secret-no-key", "v7", apiKey: null);
@@ -265,7 +265,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task TheSecretNeverAppearsInLogsOrExceptionMessages()
+    public async Task The_secret_never_appears_in_logs_or_exception_messages()
     {
         const string First = "never-log-me-0123456789abcdef";
         const string Second = "never-log-me-either-fedcba9876543210";
@@ -296,7 +296,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task ACancelledCallerStopsWaitingWithoutCancellingTheSharedFetch()
+    public async Task A_cancelled_caller_stops_waiting_without_cancelling_the_shared_fetch()
     {
         using var harness = new KeyVaultHarness();
         var pending = harness.Pending();
@@ -317,7 +317,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task AnAlreadyCancelledColdCallerDoesNotStartAFetch()
+    public async Task An_already_cancelled_cold_caller_does_not_start_a_fetch()
     {
         using var harness = new KeyVaultHarness();
 
@@ -329,7 +329,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task ACachedHitCompletesSynchronouslyWithoutAllocating()
+    public async Task A_cached_hit_completes_synchronously_without_allocating()
     {
         using var harness = new KeyVaultHarness();
         harness.Returns("hot-path-secret", "v1");
@@ -359,7 +359,7 @@ public sealed class KeyVaultApiCredentialsProviderTests
     }
 
     [Fact]
-    public async Task DisposingStopsTheRetryTimer()
+    public async Task Disposing_stops_the_retry_timer()
     {
         var harness = new KeyVaultHarness();
         harness.FailsFromNowOn(FakeResponse.Failure(503, "ServiceUnavailable"));

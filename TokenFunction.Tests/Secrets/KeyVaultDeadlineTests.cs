@@ -13,7 +13,7 @@ public sealed class KeyVaultDeadlineTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task ATimerThatFiresEarlyCannotStretchServingPastTheMaximumStaleness()
+    public async Task A_timer_that_fires_early_cannot_stretch_serving_past_the_maximum_staleness()
     {
         // TTL 5 min, refresh at 4 min, served stale until 6 min. The refresh timer fires 10 ms early, and Key Vault
         // answers the refresh with a Retry-After of an hour, so no timer fires again before the deadline.
@@ -38,7 +38,7 @@ public sealed class KeyVaultDeadlineTests
     }
 
     [Fact]
-    public async Task TimersThatNeverFireCannotStretchServingPastTheMaximumStaleness()
+    public async Task Timers_that_never_fire_cannot_stretch_serving_past_the_maximum_staleness()
     {
         using var harness = new KeyVaultHarness(o => o.MaxStaleness = TimeSpan.FromMinutes(1), fake => new MisbehavingTimers(fake, early: null));
         harness.Returns("no-timer-secret", "v1");
@@ -55,7 +55,7 @@ public sealed class KeyVaultDeadlineTests
     }
 
     [Fact]
-    public async Task AFetchThatHangsIsCutOffAtTheFetchTimeoutAndColdCallersGetUnavailable()
+    public async Task A_fetch_that_hangs_is_cut_off_at_the_fetch_timeout_and_cold_callers_get_unavailable()
     {
         using var harness = new KeyVaultHarness(o => o.FetchTimeout = TimeSpan.FromSeconds(3));
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

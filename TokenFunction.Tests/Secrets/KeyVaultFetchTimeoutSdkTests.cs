@@ -21,7 +21,7 @@ public sealed class KeyVaultFetchTimeoutSdkTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task AHangingManagedIdentityEndpointIsCutOffAtTheFetchTimeoutNotLeftToItsOwnRetries()
+    public async Task A_hanging_managed_identity_endpoint_is_cut_off_at_the_fetch_timeout_not_left_to_its_own_retries()
     {
         using var identity = new TcpListener(IPAddress.Loopback, 0);
         identity.Start();

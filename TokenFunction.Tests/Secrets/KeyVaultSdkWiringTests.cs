@@ -29,7 +29,7 @@ public sealed class KeyVaultSdkWiringTests
     private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(20);
 
     [Fact]
-    public async Task TheRealSecretClientAnswersTheChallengeAndLoadsTheTaggedPair()
+    public async Task The_real_SecretClient_answers_the_challenge_and_loads_the_tagged_pair()
     {
         var credential = new FakeTokenCredential("fake-access-token-1");
         await using var vault = await LoopbackHttpsServer.StartAsync(FakeVault("fake-access-token-1"));
@@ -64,7 +64,7 @@ public sealed class KeyVaultSdkWiringTests
     }
 
     [Fact]
-    public async Task InAzureTheUserAssignedManagedIdentityAsksTheAppServiceEndpointNeverTheMetadataAddress()
+    public async Task In_Azure_the_user_assigned_managed_identity_asks_the_App_Service_endpoint_never_the_metadata_address()
     {
         const string ClientId = "11111111-2222-3333-4444-555555555555";
         await using var identity = await LoopbackHttpsServer.StartAsync(FakeAppServiceIdentityEndpoint("mi-access-token-9"), https: false);

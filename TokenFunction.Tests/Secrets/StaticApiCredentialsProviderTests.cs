@@ -5,7 +5,7 @@ namespace TokenFunction.Tests.Secrets;
 public sealed class StaticApiCredentialsProviderTests
 {
     [Fact]
-    public async Task ServesTheConfiguredPairSynchronously()
+    public async Task Serves_the_configured_pair_synchronously()
     {
         var provider = new StaticApiCredentialsProvider(new ApiCredentials("devkey", "secret"));
 
@@ -19,7 +19,7 @@ public sealed class StaticApiCredentialsProviderTests
     }
 
     [Fact]
-    public void ToStringNeverShowsTheSecret()
+    public void ToString_never_shows_the_secret()
     {
         var credentials = new ApiCredentials("devkey", "hunter2-very-secret");
 
@@ -28,7 +28,7 @@ public sealed class StaticApiCredentialsProviderTests
     }
 
     [Fact]
-    public void AnEmptySecretIsRefusedWithoutEchoingAnything()
+    public void An_empty_secret_is_refused_without_echoing_anything()
     {
         var error = Assert.Throws<ArgumentException>(() => new ApiCredentials("devkey", ""));
         Assert.Equal("apiSecret", error.ParamName);
