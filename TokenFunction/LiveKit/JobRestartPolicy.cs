@@ -10,11 +10,11 @@ namespace TokenFunction.LiveKit;
 [JsonConverter(typeof(JsonStringEnumConverter<JobRestartPolicy>))]
 internal enum JobRestartPolicy
 {
-    /// <summary>Restart the job when it fails (the protocol's default, 0).</summary>
+    /// <summary><c>JRP_ON_FAILURE</c>: restart the job when it fails (the protocol's default, 0).</summary>
     [JsonStringEnumMemberName("JRP_ON_FAILURE")]
     OnFailure = 0,
 
-    /// <summary>Never restart the job (1).</summary>
+    /// <summary><c>JRP_NEVER</c>: never restart the job (1).</summary>
     [JsonStringEnumMemberName("JRP_NEVER")]
     Never = 1,
 }

@@ -12,18 +12,20 @@ namespace TokenFunction.LiveKit;
 /// </remarks>
 internal sealed class RoomAgentDispatch
 {
-    /// <summary>The name the agent registered with; empty or unset means the unnamed (automatic-dispatch) agent.</summary>
+    /// <summary>
+    /// <c>agentName</c>: the name the agent registered with; empty or unset means the unnamed (automatic-dispatch) agent.
+    /// </summary>
     public string? AgentName { get; set; }
 
-    /// <summary>Free-form data handed to the agent's job.</summary>
+    /// <summary><c>metadata</c>: free-form data handed to the agent's job.</summary>
     public string? Metadata { get; set; }
 
-    /// <summary>LiveKit Cloud only: whether the agent's job is restarted when it fails.</summary>
+    /// <summary><c>restartPolicy</c>: LiveKit Cloud only, whether the agent's job is restarted when it fails.</summary>
     public JobRestartPolicy? RestartPolicy { get; set; }
 
-    /// <summary>The agent deployment to target; empty targets the production deployment.</summary>
+    /// <summary><c>deployment</c>: the agent deployment to target; empty targets the production deployment.</summary>
     public string? Deployment { get; set; }
 
-    /// <summary>Attributes handed to the agent's job.</summary>
+    /// <summary><c>attributes</c>: attributes handed to the agent's job.</summary>
     public IDictionary<string, string>? Attributes { get; set; }
 }

@@ -10,19 +10,19 @@ namespace TokenFunction.LiveKit;
 [JsonConverter(typeof(JsonStringEnumConverter<TrackSource>))]
 internal enum TrackSource
 {
-    /// <summary>Video from a camera.</summary>
+    /// <summary><c>camera</c>: video from a camera.</summary>
     [JsonStringEnumMemberName("camera")]
     Camera,
 
-    /// <summary>Audio from a microphone.</summary>
+    /// <summary><c>microphone</c>: audio from a microphone.</summary>
     [JsonStringEnumMemberName("microphone")]
     Microphone,
 
-    /// <summary>A shared screen or window.</summary>
+    /// <summary><c>screen_share</c>: a shared screen or window.</summary>
     [JsonStringEnumMemberName("screen_share")]
     ScreenShare,
 
-    /// <summary>The audio that goes with a screen share.</summary>
+    /// <summary><c>screen_share_audio</c>: the audio that goes with a screen share.</summary>
     [JsonStringEnumMemberName("screen_share_audio")]
     ScreenShareAudio,
 }
