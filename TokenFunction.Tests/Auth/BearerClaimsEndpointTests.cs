@@ -1,6 +1,8 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
@@ -17,9 +19,9 @@ public sealed class BearerClaimsEndpointTests
     private static readonly IssuerKey s_key = IssuerKey.Ecdsa("ec-1");
 
     [Theory]
-    [InlineData("""{"participant_name":"Bob (Host)"}""", "participant_name")]
-    [InlineData("""{"participant_metadata":"{\"role\":\"host\"}"}""", "participant_metadata")]
-    [InlineData("""{"participant_attributes":{"role":"host"}}""", "participant_attributes")]
+    [InlineData("""{"participant_name":"Bob (Host)"}""", RequestFields.ParticipantName)]
+    [InlineData("""{"participant_metadata":"{\"role\":\"host\"}"}""", RequestFields.ParticipantMetadata)]
+    [InlineData("""{"participant_attributes":{"role":"host"}}""", RequestFields.ParticipantAttributes)]
     public async Task A_caller_chosen_name_metadata_or_attributes_are_refused_by_default(string body, string field)
     {
         await using var context = await Context.StartAsync();
@@ -35,16 +37,16 @@ public sealed class BearerClaimsEndpointTests
         await using var context = await Context.StartAsync();
         var claims = Claims("alice", "Alice A.");
 
-        var (body, _) = EndpointAssert.Token(context.Harness, await context.PostAsync("""{"participant_name":"Alice A.","participant_metadata":""}""", claims));
+        var (body, _) = EndpointAssert.Token(context.Harness, await context.PostAsync(RequestJson.Of((RequestFields.ParticipantName, "Alice A."), (RequestFields.ParticipantMetadata, "")), claims));
         Assert.Equal("Alice A.", body.ParticipantName);
 
         // The legacy participantName names the identity; in bearer mode it never sets the display name.
-        (body, _) = EndpointAssert.Token(context.Harness, await context.PostAsync("""{"participantName":"alice"}""", claims));
+        (body, _) = EndpointAssert.Token(context.Harness, await context.PostAsync(RequestJson.Of((RequestFields.LegacyParticipantName, "alice")), claims));
         Assert.Equal(("alice", "Alice A."), (body.ParticipantIdentity, body.ParticipantName));
         var details = await context.Harness.ConnectionDetailsAsync("GET", "?participantName=alice", body: null, contentType: null, headers: context.Authorization(claims));
         Assert.Equal("Alice A.", StrictDecoders.DecodeConnectionDetails(details.BodyText).ParticipantName);
-        var posted = await context.Harness.ConnectionDetailsAsync("POST", "", """{"participant_name":"Bob"}""", headers: context.Authorization(claims));
-        EndpointAssert.Problem(posted, 403, "participant_name");
+        var posted = await context.Harness.ConnectionDetailsAsync("POST", "", RequestJson.Of((RequestFields.ParticipantName, "Bob")), headers: context.Authorization(claims));
+        EndpointAssert.Problem(posted, 403, RequestFields.ParticipantName);
     }
 
     [Theory]
@@ -54,7 +56,7 @@ public sealed class BearerClaimsEndpointTests
     {
         await using var context = await Context.StartAsync(settings: new() { [name] = "true", [metadata] = "true", [attributes] = "true" });
 
-        var response = await context.PostAsync("""{"participant_name":"Bob (Host)","participant_metadata":"m","participant_attributes":{"k":"v"}}""", Claims("alice", "Alice"));
+        var response = await context.PostAsync(RequestJson.Of((RequestFields.ParticipantName, "Bob (Host)"), (RequestFields.ParticipantMetadata, "m"), (RequestFields.ParticipantAttributes, new JsonObject { ["k"] = "v" })), Claims("alice", "Alice"));
 
         var (body, verified) = EndpointAssert.Token(context.Harness, response);
         Assert.Equal(("alice", "Bob (Host)"), (body.ParticipantIdentity, body.ParticipantName));

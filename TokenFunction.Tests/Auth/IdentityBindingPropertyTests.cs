@@ -4,6 +4,7 @@ using CsCheck;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Tests.Support;
 using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Fakes;
@@ -182,17 +183,17 @@ public sealed class IdentityBindingPropertyTests
         switch (ask)
         {
             case Ask.ParticipantIdentity:
-                body["participant_identity"] = requested[0];
+                body[RequestFields.ParticipantIdentity] = requested[0];
                 break;
             case Ask.LegacyBodyName:
-                body["participantName"] = requested[0];
+                body[RequestFields.LegacyParticipantName] = requested[0];
                 break;
             case Ask.QueryName:
-                query = "?participantName=" + Uri.EscapeDataString(requested[0]);
+                query = "?" + RequestFields.LegacyParticipantName + "=" + Uri.EscapeDataString(requested[0]);
                 break;
             case Ask.BodyAndQuery:
-                body["participant_identity"] = requested[0];
-                query = "?participantName=" + Uri.EscapeDataString(requested[1]);
+                body[RequestFields.ParticipantIdentity] = requested[0];
+                query = "?" + RequestFields.LegacyParticipantName + "=" + Uri.EscapeDataString(requested[1]);
                 break;
             case Ask.Nothing:
                 break;
@@ -208,7 +209,7 @@ public sealed class IdentityBindingPropertyTests
                 return harness.PostTokenAsync(json, query: query, headers: [.. headers]);
             case Route.ConnectionDetailsGet:
                 // GET carries no body: body-only asks move to the query, where the sandbox contract reads them.
-                var getQuery = ask is Ask.ParticipantIdentity or Ask.LegacyBodyName ? "?participantName=" + Uri.EscapeDataString(requested[0]) : query;
+                var getQuery = ask is Ask.ParticipantIdentity or Ask.LegacyBodyName ? "?" + RequestFields.LegacyParticipantName + "=" + Uri.EscapeDataString(requested[0]) : query;
                 return harness.ConnectionDetailsAsync("GET", getQuery, body: null, contentType: null, headers: [.. headers]);
             default:
                 return harness.ConnectionDetailsAsync("POST", query, json, headers: [.. headers]);

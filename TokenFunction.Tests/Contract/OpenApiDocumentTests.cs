@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.OpenApi;
+using TokenFunction.Contract;
 using TokenFunction.Tests.Support.Contract;
 
 namespace TokenFunction.Tests.Contract;
@@ -92,19 +93,19 @@ public sealed class OpenApiDocumentTests
         { "POST", "/api/token", 201, "application/json", Token("ws://x", "extra_field"), ["Cache-Control: no-store"], "extra_field" },
         { "POST", "/api/token", 201, "application/json", Token("ws://x"), [], "Cache-Control" },
         { "POST", "/api/token", 201, "text/html", Token("ws://x"), ["Cache-Control: no-store"], "text/html" },
-        { "POST", "/api/token", 200, "text/plain", "not a jwt", ["Cache-Control: no-store"], "body" },
+        { "POST", "/api/token", 200, "text/plain", "not a jwt", ["Cache-Control: no-store"], RequestFields.Body },
         { "POST", "/api/token", 418, "application/json", "{}", [], "418" },
         { "POST", "/api/token", 500, null, "", [], "empty body" },
         { "POST", "/api/token", 403, "application/problem+json", Problem(403, field: null), ["Cache-Control: no-store"], "field" },
-        { "POST", "/api/token", 400, "application/problem+json", Problem(403, "room_name"), ["Cache-Control: no-store"], "status" },
+        { "POST", "/api/token", 400, "application/problem+json", Problem(403, RequestFields.RoomName), ["Cache-Control: no-store"], "status" },
         { "GET", "/api/health", 503, "application/problem+json", Problem(503, field: null), ["Cache-Control: no-store"], "Retry-After" },
         { "GET", "/api/health", 503, "application/problem+json", Problem(503, field: null), ["Cache-Control: no-store", "Retry-After: soon"], "Retry-After" },
         { "GET", "/api/health", 401, null, "", [], "401" },
         { "POST", "/api/v3/anything", 200, "application/json", "{}", [], "not in openapi.yaml" },
         { "DELETE", "/api/token", 200, "application/json", "{}", [], "not in openapi.yaml" },
         { "POST", "/api/sandbox/connection-details", 401, null, "", [], "empty body" },
-        { "POST", "/api/v2/sandbox/connection-details", 401, "application/problem+json", Problem(401, "room_name"), ["Cache-Control: no-store"], "field" },
-        { "POST", "/api/v2/sandbox/connection-details", 404, "application/problem+json", Problem(404, field: null), [], "body" },
+        { "POST", "/api/v2/sandbox/connection-details", 401, "application/problem+json", Problem(401, RequestFields.RoomName), ["Cache-Control: no-store"], "field" },
+        { "POST", "/api/v2/sandbox/connection-details", 404, "application/problem+json", Problem(404, field: null), [], RequestFields.Body },
         { "POST", "/api/sandbox/connection-details", 201, "application/json", Token("ws://x"), ["Cache-Control: no-store"], "201" },
         { "POST", "/api/token", 404, null, "", [], "404" },
     };
@@ -124,7 +125,7 @@ public sealed class OpenApiDocumentTests
         { "POST", "/api/token", 200, "text/plain; charset=utf-8", s_jwt, ["Cache-Control: no-store"] },
         { "POST", "/api/token", 401, null, "", [] },
         { "GET", "/api/connection-details", 401, null, "", [] },
-        { "POST", "/api/token", 413, "application/problem+json", Problem(413, "body"), ["Cache-Control: no-store"] },
+        { "POST", "/api/token", 413, "application/problem+json", Problem(413, RequestFields.Body), ["Cache-Control: no-store"] },
         { "GET", "/api/health", 503, "application/problem+json", Problem(503, field: null), ["Cache-Control: no-store", "Retry-After: 5"] },
         { "GET", "/api/nope", 404, null, "", [] },
         { "POST", "/api/sandbox/connection-details", 404, null, "", [] },
@@ -147,7 +148,7 @@ public sealed class OpenApiDocumentTests
         var all = headers.Select(h => h.Split(": ", 2)).ToDictionary(h => h[0], h => h[1], StringComparer.OrdinalIgnoreCase);
         if (contentType is not null)
         {
-            all["Content-Type"] = contentType;
+            all[RequestFields.ContentType] = contentType;
         }
 
         return new ObservedResponse(status, name => all.GetValueOrDefault(name), Encoding.UTF8.GetBytes(body));

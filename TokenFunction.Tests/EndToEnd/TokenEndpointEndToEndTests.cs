@@ -1,4 +1,5 @@
 using System.Net;
+using TokenFunction.Contract;
 using TokenFunction.Tests.EndToEnd.Hosts;
 using TokenFunction.Tests.Support;
 using static TokenFunction.Tests.EndToEnd.Hosts.EndToEndHttp;
@@ -178,7 +179,7 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
     {
         var (response, body) = await SendAsync(worker, Post(Path, "<room>x</room>", Key, "application/xml"));
 
-        AssertProblem(worker, response, body, HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        AssertProblem(worker, response, body, HttpStatusCode.UnsupportedMediaType, RequestFields.ContentType);
     }
 
     [Fact]
@@ -188,13 +189,13 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
 
         var (response, body) = await SendAsync(worker, Post(Path, json, Key));
 
-        AssertProblem(worker, response, body, HttpStatusCode.RequestEntityTooLarge, "body");
+        AssertProblem(worker, response, body, HttpStatusCode.RequestEntityTooLarge, RequestFields.Body);
     }
 
     [Theory]
-    [InlineData("participant_identity")]
-    [InlineData("participant_name")]
-    [InlineData("room_name")]
+    [InlineData(RequestFields.ParticipantIdentity)]
+    [InlineData(RequestFields.ParticipantName)]
+    [InlineData(RequestFields.RoomName)]
     public async Task A_value_over_256_characters_is_a_400_naming_the_field(string field)
     {
         var json = $"{{\"{field}\":\"{new string('x', 257)}\"}}";
@@ -205,8 +206,8 @@ public sealed class TokenEndpointEndToEndTests(WorkerFixture worker) : IClassFix
     }
 
     [Theory]
-    [InlineData("participant_identity", "ali\\u0000ce")]
-    [InlineData("room_name", "ro\\nom")]
+    [InlineData(RequestFields.ParticipantIdentity, "ali\\u0000ce")]
+    [InlineData(RequestFields.RoomName, "ro\\nom")]
     public async Task Control_characters_in_identity_or_room_are_a_400_naming_the_field(string field, string value)
     {
         var (response, body) = await SendAsync(worker, Post(Path, $"{{\"{field}\":\"{value}\"}}", Key));

@@ -1,5 +1,6 @@
 using Moq;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Secrets;
@@ -42,7 +43,7 @@ public sealed class CallerAndFailureTests
     public async Task An_authenticated_caller_gets_their_own_identity_and_name()
     {
         using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
-        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"r1"}"""));
+        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "r1"))));
         Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
     }
 
@@ -50,19 +51,19 @@ public sealed class CallerAndFailureTests
     public async Task An_authenticated_caller_may_repeat_their_own_identity_and_name_but_choose_a_name_only_when_allowed()
     {
         using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
-        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Alice"}"""));
+        var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync(RequestJson.Of((RequestFields.ParticipantIdentity, "alice@contoso"), (RequestFields.ParticipantName, "Alice"))));
         Assert.Equal(("alice@contoso", "Alice"), (body.ParticipantIdentity, body.ParticipantName));
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""), 403, "participant_name");
+        EndpointAssert.Problem(await harness.PostTokenAsync(RequestJson.Of((RequestFields.ParticipantIdentity, "alice@contoso"), (RequestFields.ParticipantName, "Al"))), 403, RequestFields.ParticipantName);
 
         using var lenient = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowName"] = "true" }, authenticator: CallerAuthenticators.Answering(Alice()).Object);
-        (body, _) = EndpointAssert.Token(lenient, await lenient.PostTokenAsync("""{"participant_identity":"alice@contoso","participant_name":"Al"}"""));
+        (body, _) = EndpointAssert.Token(lenient, await lenient.PostTokenAsync(RequestJson.Of((RequestFields.ParticipantIdentity, "alice@contoso"), (RequestFields.ParticipantName, "Al"))));
         Assert.Equal(("alice@contoso", "Al"), (body.ParticipantIdentity, body.ParticipantName));
     }
 
     [Theory]
-    [InlineData("""{"participant_identity":"bob@contoso"}""", "", "participant_identity")]
-    [InlineData("""{"participantName":"bob@contoso"}""", "", "participantName")]
-    [InlineData("{}", "?participantName=bob", "participantName")]
+    [InlineData("""{"participant_identity":"bob@contoso"}""", "", RequestFields.ParticipantIdentity)]
+    [InlineData("""{"participantName":"bob@contoso"}""", "", RequestFields.LegacyParticipantName)]
+    [InlineData("{}", "?participantName=bob", RequestFields.LegacyParticipantName)]
     public async Task An_authenticated_caller_cannot_take_another_identity(string body, string query, string field)
     {
         using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice()).Object);
@@ -73,9 +74,9 @@ public sealed class CallerAndFailureTests
     public async Task An_authenticated_caller_cannot_join_a_room_their_claims_exclude()
     {
         using var harness = new EndpointHarness(authenticator: CallerAuthenticators.Answering(Alice(room => room.StartsWith("team-", StringComparison.Ordinal))).Object);
-        EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"team-a"}"""));
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"board"}"""), 403, "room_name");
-        EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET", "?roomName=board"), 403, "roomName");
+        EndpointAssert.Token(harness, await harness.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "team-a"))));
+        EndpointAssert.Problem(await harness.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "board"))), 403, RequestFields.RoomName);
+        EndpointAssert.Problem(await harness.ConnectionDetailsAsync("GET", "?roomName=board"), 403, RequestFields.LegacyRoomName);
     }
 
     [Fact]

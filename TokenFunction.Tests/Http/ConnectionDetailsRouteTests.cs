@@ -1,3 +1,4 @@
+using TokenFunction.Contract;
 using TokenFunction.Tests.Support.Http;
 
 namespace TokenFunction.Tests.Http;
@@ -53,9 +54,9 @@ public sealed class ConnectionDetailsRouteTests : IDisposable
     [Fact]
     public async Task Bad_input_gets_the_same_problems_as_the_token_route()
     {
-        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("POST", body: "{"), 400, "body");
-        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("POST", body: "{}", contentType: "text/xml"), 415, "Content-Type");
-        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?roomName=" + new string('r', 300)), 400, "roomName");
-        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?participantName=a%00b"), 400, "participantName");
+        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("POST", body: "{"), 400, RequestFields.Body);
+        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("POST", body: "{}", contentType: "text/xml"), 415, RequestFields.ContentType);
+        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?roomName=" + new string('r', 300)), 400, RequestFields.LegacyRoomName);
+        EndpointAssert.Problem(await _harness.ConnectionDetailsAsync("GET", "?participantName=a%00b"), 400, RequestFields.LegacyParticipantName);
     }
 }

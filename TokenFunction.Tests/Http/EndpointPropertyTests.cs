@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using CsCheck;
+using TokenFunction.Contract;
 using TokenFunction.LiveKit;
 using TokenFunction.Tests.Support;
 using TokenFunction.Tests.Support.Fakes;
@@ -230,17 +231,17 @@ public sealed class EndpointPropertyTests(ITestOutputHelper output)
 
         static Gen<string> Field(string name, Gen<string> value) => value.Select(v => Json(name) + ":" + v);
         var field = Gen.Frequency(
-            (6, Field("room_name", anyValue)),
-            (6, Field("participant_identity", anyValue)),
-            (4, Field("participant_name", anyValue)),
-            (3, Field("roomName", anyValue)),
-            (3, Field("participantName", anyValue)),
-            (3, Field("participant_metadata", Gen.Frequency((6, anyValue), (1, bigString)))),
-            (3, Field("participant_attributes", attributes)),
-            (4, Field("room_config", roomConfig)),
-            (3, Field("ttl", ttl)),
-            (2, Gen.OneOf<string>("can_publish", "can_subscribe", "can_publish_data", "can_update_own_metadata").SelectMany(n => Field(n, boolOrWrong))),
-            (2, Field("can_publish_sources", Gen.Frequency((4, sources), (1, wrongType)))),
+            (6, Field(RequestFields.RoomName, anyValue)),
+            (6, Field(RequestFields.ParticipantIdentity, anyValue)),
+            (4, Field(RequestFields.ParticipantName, anyValue)),
+            (3, Field(RequestFields.LegacyRoomName, anyValue)),
+            (3, Field(RequestFields.LegacyParticipantName, anyValue)),
+            (3, Field(RequestFields.ParticipantMetadata, Gen.Frequency((6, anyValue), (1, bigString)))),
+            (3, Field(RequestFields.ParticipantAttributes, attributes)),
+            (4, Field(RequestFields.RoomConfig, roomConfig)),
+            (3, Field(RequestFields.Ttl, ttl)),
+            (2, Gen.OneOf<string>(RequestFields.CanPublish, RequestFields.CanSubscribe, RequestFields.CanPublishData, RequestFields.CanUpdateOwnMetadata).SelectMany(n => Field(n, boolOrWrong))),
+            (2, Field(RequestFields.CanPublishSources, Gen.Frequency((4, sources), (1, wrongType)))),
             (3, Gen.OneOf<string>("room_admin", "roomAdmin", "roomCreate", "hidden", "recorder", "agent", "kind", "video", "sip", "canSubscribeMetrics", "room_preset", "ingressAdmin")
                 .SelectMany(n => Field(n, Gen.Frequency((3, Gen.OneOf<string>("true", "\"agent\"", "{\"roomAdmin\":true}")), (1, Gen.OneOf<string>("false", "null")))))),
             (2, Gen.Select(text, anyValue, (n, v) => Json(n) + ":" + v)));            // unknown fields (and duplicates, by chance)

@@ -1,7 +1,9 @@
 using System.Text;
+using TokenFunction.Contract;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.LiveKit;
+using TokenFunction.Tests.Support.Contract;
 using TokenFunction.Tests.Support.Fakes;
 using TokenFunction.Tests.Support.Http;
 using TokenFunction.Tests.Support.LiveKit;
@@ -77,9 +79,9 @@ public sealed class TokenRouteTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"room_name":"a","roomName":"b"}""", "", "roomName")]
-    [InlineData("""{"room_name":"a"}""", "?roomName=b", "roomName")]
-    [InlineData("""{"participant_identity":"a","participantName":"b"}""", "", "participantName")]
+    [InlineData("""{"room_name":"a","roomName":"b"}""", "", RequestFields.LegacyRoomName)]
+    [InlineData("""{"room_name":"a"}""", "?roomName=b", RequestFields.LegacyRoomName)]
+    [InlineData("""{"participant_identity":"a","participantName":"b"}""", "", RequestFields.LegacyParticipantName)]
     public async Task Conflicting_spellings_are_refused_naming_the_field(string body, string query, string field)
     {
         EndpointAssert.Problem(await _harness.PostTokenAsync(body, query: query), 400, field);
@@ -121,14 +123,14 @@ public sealed class TokenRouteTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"room_name":42}""", "room_name")]
-    [InlineData("""{"participant_identity":true}""", "participant_identity")]
+    [InlineData("""{"room_name":42}""", RequestFields.RoomName)]
+    [InlineData("""{"participant_identity":true}""", RequestFields.ParticipantIdentity)]
     [InlineData("""{"participant_attributes":{"a":1}}""", "participant_attributes.a")]
-    [InlineData("""{"participant_attributes":["a"]}""", "participant_attributes")]
-    [InlineData("""{"ttl":"ten minutes"}""", "ttl")]
-    [InlineData("""{"ttl":1e400}""", "ttl")]
-    [InlineData("""{"room_config":[]}""", "room_config")]
-    [InlineData("""{"can_publish":"no"}""", "can_publish")]
+    [InlineData("""{"participant_attributes":["a"]}""", RequestFields.ParticipantAttributes)]
+    [InlineData("""{"ttl":"ten minutes"}""", RequestFields.Ttl)]
+    [InlineData("""{"ttl":1e400}""", RequestFields.Ttl)]
+    [InlineData("""{"room_config":[]}""", RequestFields.RoomConfig)]
+    [InlineData("""{"can_publish":"no"}""", RequestFields.CanPublish)]
     public async Task Wrong_json_types_are_a_400_naming_the_field(string body, string field)
     {
         EndpointAssert.Problem(await _harness.PostTokenAsync(body), 400, field);
@@ -137,7 +139,7 @@ public sealed class TokenRouteTests : IDisposable
     [Fact]
     public async Task Duplicate_keys_are_refused_rather_than_guessed()
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_identity":"alice","participant_identity":"admin"}"""), 400, "participant_identity");
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_identity":"alice","participant_identity":"admin"}"""), 400, RequestFields.ParticipantIdentity);
     }
 
     [Theory]
@@ -147,7 +149,7 @@ public sealed class TokenRouteTests : IDisposable
     [InlineData(null)]
     public async Task A_body_that_is_not_json_is_415(string? contentType)
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"room_name":"a"}""", contentType), 415, "Content-Type");
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"room_name":"a"}""", contentType), 415, RequestFields.ContentType);
     }
 
     [Theory]
@@ -162,14 +164,14 @@ public sealed class TokenRouteTests : IDisposable
     public async Task An_oversize_body_is_413_even_without_content_length()
     {
         var body = "{\"participant_metadata\":\"" + new string('a', 70 * 1024) + "\"}";
-        EndpointAssert.Problem(await _harness.PostTokenAsync(body), 413, "body");
+        EndpointAssert.Problem(await _harness.PostTokenAsync(body), 413, RequestFields.Body);
     }
 
     [Fact]
     public async Task A_body_longer_than_its_content_length_claims_is_still_capped()
     {
         var body = "{\"participant_metadata\":\"" + new string('a', 70 * 1024) + "\"}";
-        EndpointAssert.Problem(await _harness.PostTokenAsync(body, headers: ("Content-Length", "20")), 413, "body");
+        EndpointAssert.Problem(await _harness.PostTokenAsync(body, headers: ("Content-Length", "20")), 413, RequestFields.Body);
     }
 
     [Fact]
@@ -182,7 +184,7 @@ public sealed class TokenRouteTests : IDisposable
         var request = new FakeHttpRequestData(new FakeFunctionContext(_harness.Services), "POST", "http://localhost/api/token", stream, headers);
         var response = (FakeHttpResponseData)await new TokenRouteFunction(
             (TokenEndpoint)_harness.Services.GetService(typeof(TokenEndpoint))!).Run(request);
-        EndpointAssert.Problem(response, 413, "body");
+        EndpointAssert.Problem(response, 413, RequestFields.Body);
     }
 
     [Fact]
@@ -196,9 +198,9 @@ public sealed class TokenRouteTests : IDisposable
     }
 
     [Theory]
-    [InlineData("room_name", 257)]
-    [InlineData("participant_identity", 257)]
-    [InlineData("participant_name", 257)]
+    [InlineData(RequestFields.RoomName, 257)]
+    [InlineData(RequestFields.ParticipantIdentity, 257)]
+    [InlineData(RequestFields.ParticipantName, 257)]
     public async Task Names_longer_than_livekit_allows_are_400(string field, int length)
     {
         EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"{{field}}":"{{new string('x', length)}}"}"""), 400, field);
@@ -210,16 +212,16 @@ public sealed class TokenRouteTests : IDisposable
     {
         // 86 × "é" = 172 bytes is fine; 129 × "é" = 258 bytes is not, though only 129 characters.
         EndpointAssert.Token(_harness, await _harness.PostTokenAsync($$"""{"room_name":"{{new string('é', 86)}}"}"""));
-        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"room_name":"{{new string('é', 129)}}"}"""), 400, "room_name");
+        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"room_name":"{{new string('é', 129)}}"}"""), 400, RequestFields.RoomName);
     }
 
     [Theory]
-    [InlineData("room_name", "a\\u0000b")]
-    [InlineData("participant_identity", "a\\nb")]
-    [InlineData("participant_name", "a\\u007fb")]
-    [InlineData("room_name", "a\\u0085b")]
-    [InlineData("participant_identity", "\\ud800")]
-    [InlineData("participant_metadata", "\\udc00x")]
+    [InlineData(RequestFields.RoomName, "a\\u0000b")]
+    [InlineData(RequestFields.ParticipantIdentity, "a\\nb")]
+    [InlineData(RequestFields.ParticipantName, "a\\u007fb")]
+    [InlineData(RequestFields.RoomName, "a\\u0085b")]
+    [InlineData(RequestFields.ParticipantIdentity, "\\ud800")]
+    [InlineData(RequestFields.ParticipantMetadata, "\\udc00x")]
     public async Task Control_characters_and_broken_unicode_are_400(string field, string escaped)
     {
         EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"{{field}}":"{{escaped}}"}"""), 400, field);
@@ -229,15 +231,15 @@ public sealed class TokenRouteTests : IDisposable
     public async Task Metadata_may_carry_newlines_but_not_more_than_the_limit()
     {
         EndpointAssert.Token(_harness, await _harness.PostTokenAsync("""{"participant_metadata":"line1\nline2"}"""));
-        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"participant_metadata":"{{new string('m', (16 * 1024) + 1)}}"}"""), 400, "participant_metadata");
+        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"participant_metadata":"{{new string('m', (16 * 1024) + 1)}}"}"""), 400, RequestFields.ParticipantMetadata);
     }
 
     [Fact]
     public async Task Attributes_over_the_limit_or_with_empty_keys_are_400()
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync($$$"""{"participant_attributes":{"k":"{{{new string('v', 16 * 1024)}}}"}}"""), 400, "participant_attributes");
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_attributes":{"":"v"}}"""), 400, "participant_attributes");
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_attributes":{"k":null}}"""), 400, "participant_attributes");
+        EndpointAssert.Problem(await _harness.PostTokenAsync($$$"""{"participant_attributes":{"k":"{{{new string('v', 16 * 1024)}}}"}}"""), 400, RequestFields.ParticipantAttributes);
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_attributes":{"":"v"}}"""), 400, RequestFields.ParticipantAttributes);
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"participant_attributes":{"k":null}}"""), 400, RequestFields.ParticipantAttributes);
     }
 
     [Theory]
@@ -246,7 +248,7 @@ public sealed class TokenRouteTests : IDisposable
     [InlineData(3601)]
     public async Task A_ttl_outside_policy_is_400(long ttl)
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"ttl":{{ttl}}}"""), 400, "ttl");
+        EndpointAssert.Problem(await _harness.PostTokenAsync($$"""{"ttl":{{ttl}}}"""), 400, RequestFields.Ttl);
     }
 
     [Fact]
@@ -301,8 +303,8 @@ public sealed class TokenRouteTests : IDisposable
     }
 
     [Theory]
-    [InlineData("""{"can_update_own_metadata":true}""", "can_update_own_metadata")]
-    [InlineData("""{"can_publish_sources":["screen_share"]}""", "can_publish_sources")]
+    [InlineData("""{"can_update_own_metadata":true}""", RequestFields.CanUpdateOwnMetadata)]
+    [InlineData("""{"can_publish_sources":["screen_share"]}""", RequestFields.CanPublishSources)]
     public async Task Callers_cannot_widen_the_grants(string body, string field)
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:CanPublishSources"] = "camera,microphone" });
@@ -313,7 +315,7 @@ public sealed class TokenRouteTests : IDisposable
     public async Task Publishing_denied_by_policy_cannot_be_requested()
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:CanPublish"] = "false", ["TokenPolicy:CanPublishData"] = "false" });
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"can_publish":true}"""), 403, "can_publish");
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"can_publish":true}"""), 403, RequestFields.CanPublish);
         var (_, verified) = EndpointAssert.Token(harness, await harness.PostTokenAsync("{}"));
         Assert.False(verified.Claims!.Video!.CanPublish);
         Assert.False(verified.Claims.Video.CanPublishData);
@@ -322,7 +324,7 @@ public sealed class TokenRouteTests : IDisposable
     [Fact]
     public async Task An_unknown_track_source_is_400()
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"can_publish_sources":["CAMERA"]}"""), 400, "can_publish_sources");
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"can_publish_sources":["CAMERA"]}"""), 400, RequestFields.CanPublishSources);
     }
 
     [Fact]
@@ -387,21 +389,21 @@ public sealed class TokenRouteTests : IDisposable
         Assert.Equal(("m", "production"), (agent.Metadata, agent.Deployment));
 
         // Allowing the unnamed agent allows no named one.
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, "room_config.agents[0].agent_name");
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, FieldPaths.Agent(0, RequestFields.Agents.AgentName));
     }
 
     [Fact]
     public async Task Agent_attributes_are_bounded_like_participant_attributes()
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:AllowedAgentNames"] = "helper", ["TokenPolicy:MaxAttributesBytes"] = "10" });
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"key":"12345678"}}]}}"""), 400, "room_config.agents[0].attributes");
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"key":"12345678"}}]}}"""), 400, FieldPaths.Agent(0, RequestFields.Agents.Attributes));
         EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper","attributes":{"key":"1234567"}}]}}"""));
     }
 
     [Fact]
     public async Task No_agent_may_be_dispatched_when_policy_names_none()
     {
-        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, "room_config.agents[0].agent_name");
+        EndpointAssert.Problem(await _harness.PostTokenAsync("""{"room_config":{"agents":[{"agent_name":"helper"}]}}"""), 403, FieldPaths.Agent(0, RequestFields.Agents.AgentName));
     }
 
     [Theory]
@@ -414,8 +416,8 @@ public sealed class TokenRouteTests : IDisposable
             [room] = "false",
             [identity] = "false",
         });
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"mine"}"""), 403, "room_name");
-        EndpointAssert.Problem(await harness.PostTokenAsync("", query: "?participantName=ceo"), 403, "participantName");
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"mine"}"""), 403, RequestFields.RoomName);
+        EndpointAssert.Problem(await harness.PostTokenAsync("", query: "?participantName=ceo"), 403, RequestFields.LegacyParticipantName);
         var (body, _) = EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"participant_name":"Just a label"}"""));
         Assert.StartsWith("room-", body.RoomName, StringComparison.Ordinal);
         Assert.StartsWith("user-", body.ParticipantIdentity, StringComparison.Ordinal);
@@ -426,8 +428,8 @@ public sealed class TokenRouteTests : IDisposable
     {
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:RoomNamePattern"] = "team-[a-z]+" });
         EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"team-red"}"""));
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"team-red-x"}"""), 403, "room_name");
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"xteam-red"}"""), 403, "room_name");
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"team-red-x"}"""), 403, RequestFields.RoomName);
+        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"xteam-red"}"""), 403, RequestFields.RoomName);
     }
 
     private sealed class ThrowingStream : MemoryStream

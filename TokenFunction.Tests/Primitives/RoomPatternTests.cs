@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Http;
 using TokenFunction.Tests.Support.Http;
 
@@ -71,8 +72,8 @@ public sealed class RoomPatternTests
         // Validated alone but compiled anchored, this pattern used to stop every request with a 500.
         using var harness = new EndpointHarness(new Dictionary<string, string?> { ["TokenPolicy:RoomNamePattern"] = "(?x)team#" });
 
-        EndpointAssert.Token(harness, await harness.PostTokenAsync("""{"room_name":"team"}"""));
-        EndpointAssert.Problem(await harness.PostTokenAsync("""{"room_name":"teamx"}"""), 403, "room_name");
+        EndpointAssert.Token(harness, await harness.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "team"))));
+        EndpointAssert.Problem(await harness.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "teamx"))), 403, RequestFields.RoomName);
     }
 
     private static string BearerFailure(string pattern)

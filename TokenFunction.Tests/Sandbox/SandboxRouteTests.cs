@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Functions;
 using TokenFunction.Http;
 using TokenFunction.Sandbox;
@@ -82,7 +83,7 @@ public sealed class SandboxRouteTests
         Assert.Equal(("r", "ann"), (body.RoomName, body.ParticipantIdentity));
         Assert.Equal("production", Assert.Single(verified.Claims!.RoomConfig!.Agents!).Deployment);
 
-        EndpointAssert.Problem(await SendAsync(harness, "v2", """{"room_config":{"agents":[{"agent_name":"other"}]}}""", ("X-Sandbox-ID", s_id)), 403, "room_config.agents[0].agent_name");
+        EndpointAssert.Problem(await SendAsync(harness, "v2", """{"room_config":{"agents":[{"agent_name":"other"}]}}""", ("X-Sandbox-ID", s_id)), 403, FieldPaths.Agent(0, RequestFields.Agents.AgentName));
         EndpointAssert.Problem(await SendAsync(harness, "v2", """{"room_admin":true}""", ("X-Sandbox-ID", s_id)), 403, "room_admin");
     }
 

@@ -1,5 +1,6 @@
 using Moq;
 using TokenFunction.Auth;
+using TokenFunction.Contract;
 using TokenFunction.Secrets;
 using TokenFunction.Tests.Support.Auth;
 using TokenFunction.Tests.Support.Http;
@@ -20,7 +21,7 @@ public sealed class EndpointTelemetryTests
         using var bearer = new EndpointHarness(authenticator: CallerAuthenticators.Answering(
             CallerAuthenticationResult.Success(new AuthenticatedCaller("alice", "Alice", null))).Object);
 
-        EndpointAssert.Token(anonymous, await anonymous.PostTokenAsync("""{"room_name":"r"}"""));
+        EndpointAssert.Token(anonymous, await anonymous.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, "r"))));
         await anonymous.ConnectionDetailsAsync("GET", "?roomName=r&participantName=p");
         EndpointAssert.Token(bearer, await bearer.PostTokenAsync("{}"));
 
@@ -144,10 +145,10 @@ public sealed class EndpointTelemetryTests
     [Theory]
     [InlineData(null, "other")]
     [InlineData("", "other")]
-    [InlineData("roomName", "room_name")]
-    [InlineData("participantName", "participant_name")]
-    [InlineData("room_config.agents[0].agent_name", "room_config")]
-    [InlineData("Content-Type", "content_type")]
+    [InlineData(RequestFields.LegacyRoomName, "room_name")]
+    [InlineData(RequestFields.LegacyParticipantName, "participant_name")]
+    [InlineData(RequestFields.Agents.Path + "[0]." + RequestFields.Agents.AgentName, "room_config")]
+    [InlineData(RequestFields.ContentType, "content_type")]
     [InlineData("SIP_Admin", "privileged_grant")]
     [InlineData("alice@example.com", "other")]
     [InlineData("(unnamed)", "other")]

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
+using TokenFunction.Contract;
 using TokenFunction.Http;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.Support.Telemetry;
@@ -124,7 +125,7 @@ public sealed class TelemetryExportDefaultsTests
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger("TokenFunction.Http.TokenEndpoint");
             EndpointLog.TokenIssued(logger, "token", "identity", "room", 600); // 1, Information: once per token
-            EndpointLog.RequestRefused(logger, "token", 400, "room_name"); // 2, Information
+            EndpointLog.RequestRefused(logger, "token", 400, RequestFields.RoomName); // 2, Information
             EndpointLog.SecretUnavailable(logger, new InvalidOperationException("vault"), "token", 5); // 4, Warning
             EndpointLog.UnexpectedFailure(logger, new InvalidOperationException("bug"), "token", "c0ffee"); // 5, Error
         }
@@ -162,7 +163,7 @@ public sealed class TelemetryExportDefaultsTests
         {
             var logger = provider.GetRequiredService<ILoggerFactory>().CreateLogger(category);
             EndpointLog.TokenIssued(logger, "token", "identity", "room", 600); // 1, Information: once per token
-            EndpointLog.RequestRefused(logger, "token", 400, "room_name"); // 2, Information
+            EndpointLog.RequestRefused(logger, "token", 400, RequestFields.RoomName); // 2, Information
             EndpointLog.SecretUnavailable(logger, new InvalidOperationException("vault"), "token", 5); // 4, Warning
             EndpointLog.UnexpectedFailure(logger, new InvalidOperationException("bug"), "token", "c0ffee"); // 5, Error
         }

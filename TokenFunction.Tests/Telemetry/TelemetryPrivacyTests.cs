@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using TokenFunction.Contract;
 using TokenFunction.Secrets;
 using TokenFunction.Telemetry;
 using TokenFunction.Tests.Auth;
@@ -72,15 +73,15 @@ public sealed class TelemetryPrivacyTests
         var bad = ForgedTokens.WithTamperedSignature(good);
         using (var endpoint = new EndpointHarness(new Dictionary<string, string?> { ["CallerChoices:AllowMetadata"] = "true" }, authenticator: bearer.Authenticator, apiCredentialsProvider: vault.Provider))
         {
-            Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync($$"""{"room_name":"{{room}}","participant_metadata":"{{metadata}}"}""", headers: ("Authorization", "Bearer " + good))).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, room), (RequestFields.ParticipantMetadata, metadata)), headers: ("Authorization", "Bearer " + good))).StatusCode);
             EndpointAssert.Problem(await endpoint.PostTokenAsync("{}", headers: ("Authorization", "Bearer " + bad)), 401);
-            EndpointAssert.Problem(await endpoint.PostTokenAsync($$"""{"participant_identity":"{{identity}}"}""", headers: ("Authorization", "Bearer " + good)), 403);
+            EndpointAssert.Problem(await endpoint.PostTokenAsync(RequestJson.Of((RequestFields.ParticipantIdentity, identity)), headers: ("Authorization", "Bearer " + good)), 403);
         }
 
         // Anonymous: issued tokens and refusals whose fields the caller named.
         using (var endpoint = new EndpointHarness(apiCredentialsProvider: vault.Provider))
         {
-            Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync($$"""{"room_name":"{{room}}","participant_identity":"{{identity}}","participant_name":"{{name}}"}""")).StatusCode);
+            Assert.Equal(System.Net.HttpStatusCode.Created, (await endpoint.PostTokenAsync(RequestJson.Of((RequestFields.RoomName, room), (RequestFields.ParticipantIdentity, identity), (RequestFields.ParticipantName, name)))).StatusCode);
             await endpoint.ConnectionDetailsAsync("GET", $"?roomName={room}&participantName={identity}");
             EndpointAssert.Problem(await endpoint.PostTokenAsync($$"""{"{{oddField}}_admin":true,"room_admin":true}"""), 403);
             EndpointAssert.Problem(await endpoint.PostTokenAsync($$$"""{"participant_attributes":{"{{{oddField}}}":5}}"""), 400);
